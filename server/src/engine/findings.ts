@@ -1,0 +1,47 @@
+/** What the engine reports: findings, with the fixes that resolve them, as plain data. */
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type SeveritySetting = Severity | 'off';
+
+/** A place in a file: `file` is the project-relative path with `/` separators. */
+export interface SourceRange {
+  file: string;
+  /** UTF-16 offsets into the file's text. */
+  start: number;
+  end: number;
+}
+
+/** Replace `file[start, end)` by `newText`. */
+export interface TextEdit extends SourceRange {
+  newText: string;
+}
+
+export interface Fix {
+  /** What the fix does, e.g. `Add index on orders (customer_id)`. */
+  title: string;
+  edits: TextEdit[];
+  /** Files the fix creates (e.g. a down migration); never overwrites an existing file. */
+  createFiles?: { file: string; text: string }[];
+  /** The fix `--fix` and "fix all" apply when a finding offers several. */
+  preferred?: boolean;
+}
+
+export interface RelatedInfo extends SourceRange {
+  message: string;
+}
+
+export interface Finding extends SourceRange {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  fixes: Fix[];
+  related?: RelatedInfo[];
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.file < b.file
+    ? -1
+    : a.file > b.file
+      ? 1
+      : a.start - b.start || a.end - b.end || (a.ruleId < b.ruleId ? -1 : 1);
+}

@@ -1,0 +1,95 @@
+/**
+ * Writing SQL for fixes: identifiers quoted as PostgreSQL's quote_ident would, names that follow
+ * the catalogue's conventions and never collide, and edits that add a statement right after
+ * another without touching the user's text.
+ */
+import { scanSync } from 'libpg-query';
+import type { SourceRange, TextEdit } from '../findings';
+import { truncateName } from '../model/build-sql';
+import { key, type QualifiedName, type SchemaModel } from '../model/schema';
+
+/** Quotes an identifier when PostgreSQL needs it: not lower-case simple, or a keyword. */
+export function quoteIdent(name: string): string {
+  if (/^[a-z_][a-z0-9_$]*$/.test(name) && !isReservedWord(name)) return name;
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+const reservedCache = new Map<string, boolean>();
+/** Keywords that cannot be used bare as a column name (all but the unreserved ones). */
+function isReservedWord(word: string): boolean {
+  let r = reservedCache.get(word);
+  if (r === undefined) {
+    // Ask the real scanner: it knows the keyword list of this PostgreSQL version.
+    const tokens = scanSync(word).tokens;
+    r = tokens.length === 1 && tokens[0].keywordKind > 1;
+    reservedCache.set(word, r);
+  }
+  return r;
+}
+
+/** `schema.table`, leaving out `public` as users usually do. */
+export function tableRef(t: QualifiedName): string {
+  return t.schema === 'public' ? quoteIdent(t.name) : `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
+}
+
+export function columnList(columns: readonly string[]): string {
+  return columns.map(quoteIdent).join(', ');
+}
+
+/**
+ * A relation name (index, table, sequence …) that is free in the schema: `base`, else `base_1`,
+ * `base_2` … truncated to PostgreSQL's 63 bytes the way PostgreSQL would.
+ */
+export function freeRelationName(
+  model: SchemaModel,
+  schema: string,
+  base: string,
+  taken?: Set<string>,
+): string {
+  const used = (name: string) =>
+    model.indexes.has(key(schema, name)) ||
+    model.tables.has(key(schema, name)) ||
+    model.views.has(key(schema, name)) ||
+    model.sequences.has(key(schema, name)) ||
+    (taken?.has(name) ?? false);
+  let name = truncateName(base);
+  for (let i = 1; used(name); i++) {
+    const suffix = `_${i}`;
+    name = truncateName(base.slice(0, Math.max(1, 63 - suffix.length))) + suffix;
+  }
+  taken?.add(name);
+  return name;
+}
+
+/** The catalogue's index name: `<table>_<cols>_idx`. */
+export function indexName(
+  model: SchemaModel,
+  table: QualifiedName,
+  columns: readonly string[],
+  suffix = 'idx',
+  taken?: Set<string>,
+): string {
+  return freeRelationName(model, table.schema, `${table.name}_${columns.join('_')}_${suffix}`, taken);
+}
+
+/**
+ * An edit that adds `sql` (one or more statements, each with its `;`) on the line after the
+ * statement `after`, leaving everything the user wrote in place.
+ */
+export function insertAfterStatement(after: SourceRange, sql: string): TextEdit {
+  return { file: after.file, start: after.end, end: after.end, newText: `\n${sql}` };
+}
+
+/** An edit that adds text at the end of a range (e.g. ` NOT NULL` after a column's type). */
+export function insertAt(file: string, offset: number, text: string): TextEdit {
+  return { file, start: offset, end: offset, newText: text };
+}
+
+export function replaceRange(range: SourceRange, newText: string): TextEdit {
+  return { file: range.file, start: range.start, end: range.end, newText };
+}
+
+/** A string literal, quoted. */
+export function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}

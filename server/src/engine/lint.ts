@@ -1,0 +1,147 @@
+/**
+ * The one entry point of the engine: (files, config) → findings with fixes.
+ *
+ * text → statements (parse/) → one schema model per file group (model/) → rules (rules/) →
+ * findings, filtered by suppression comments and the configured severities.
+ */
+import { DEFAULT_CONFIG, type ResolvedConfig } from './config/config';
+import { compareFindings, type Finding, type Severity, type SeveritySetting } from './findings';
+import { buildSqlModel } from './model/build-sql';
+import { emptyModel, type SchemaModel } from './model/schema';
+import { loadSqlParser, parseSql, type ParsedSql } from './parse/sql';
+import type { FileGroup, SourceFile } from './project';
+import { allRules } from './rules';
+import type { Report, Rule, RuleContext } from './rules/rule';
+import { isSuppressed, parseDirectives } from './suppress';
+import { LineIndex } from './text';
+import { groupFiles } from './workspace/migrations';
+
+export interface LintOptions {
+  config?: ResolvedConfig;
+  /** Severity overrides applied over `config.rules` (the CLI's `--rule id=level`). */
+  ruleOverrides?: Record<string, SeveritySetting>;
+  /** The rules to run (all by default). */
+  rules?: readonly Rule[];
+}
+
+export interface SyntaxErrorInfo {
+  file: string;
+  message: string;
+  start: number;
+  end: number;
+}
+
+export interface LintResult {
+  findings: Finding[];
+  groups: FileGroup[];
+  /** The schema model of each group (the state after all its files). */
+  models: Map<FileGroup, SchemaModel>;
+  parsed: Map<string, ParsedSql>;
+}
+
+/** Lints a set of files as one project. Never throws for bad input: it becomes findings. */
+export async function lintProject(
+  files: readonly SourceFile[],
+  options: LintOptions = {},
+): Promise<LintResult> {
+  await loadSqlParser();
+  const config = options.config ?? DEFAULT_CONFIG;
+  const rules = options.rules ?? allRules;
+  const texts = new Map(files.map((f) => [f.path, f.text]));
+  const sqlFiles = files.filter((f) => f.path.toLowerCase().endsWith('.sql'));
+
+  const findings: Finding[] = [];
+  const parsed = new Map<string, ParsedSql>();
+  for (const f of sqlFiles) parsed.set(f.path, parseSql(f.text));
+
+  const groups = groupFiles(sqlFiles, config);
+  const models = new Map<FileGroup, SchemaModel>();
+  for (const group of groups) {
+    const groupFilesParsed = group.files.flatMap((path) => {
+      const p = parsed.get(path);
+      return p ? [{ path, parsed: p }] : [];
+    });
+    let model: SchemaModel;
+    try {
+      model = buildSqlModel(groupFilesParsed);
+    } catch (e) {
+      model = emptyModel();
+      findings.push(internalError('model', group.files[0] ?? '', e));
+    }
+    models.set(group, model);
+    const syntaxErrors: SyntaxErrorInfo[] = [];
+    for (const path of [...group.files, ...group.downFiles]) {
+      for (const err of parsed.get(path)?.errors ?? []) {
+        syntaxErrors.push({ file: path, message: err.message, start: err.start, end: err.end });
+      }
+    }
+    for (const rule of rules) {
+      const severity = severityOf(rule, config, options.ruleOverrides);
+      if (severity === 'off') continue;
+      const context: RuleContext = {
+        model,
+        config,
+        group,
+        syntaxErrors,
+        fileText: (path) => texts.get(path) ?? '',
+        report: (r: Report) => findings.push(toFinding(rule, severity, r)),
+      };
+      try {
+        rule.check(context);
+      } catch (e) {
+        findings.push(internalError(rule.meta.id, group.files[0] ?? '', e));
+      }
+    }
+  }
+
+  return { findings: suppress(findings, texts).sort(compareFindings), groups, models, parsed };
+}
+
+function severityOf(
+  rule: Rule,
+  config: ResolvedConfig,
+  overrides: Record<string, SeveritySetting> | undefined,
+): SeveritySetting {
+  return overrides?.[rule.meta.id] ?? config.rules[rule.meta.id] ?? rule.meta.defaultSeverity;
+}
+
+function toFinding(rule: Rule, severity: Severity, r: Report): Finding {
+  return {
+    ruleId: rule.meta.id,
+    severity,
+    message: r.message,
+    file: r.range.file,
+    start: r.range.start,
+    end: r.range.end,
+    fixes: r.fixes ?? [],
+    ...(r.related && r.related.length > 0 ? { related: r.related } : {}),
+  };
+}
+
+function internalError(where: string, file: string, e: unknown): Finding {
+  const message = e instanceof Error ? e.message : String(e);
+  return {
+    ruleId: where,
+    severity: 'error',
+    message: `Internal error in ${where}: ${message}`,
+    file,
+    start: 0,
+    end: 0,
+    fixes: [],
+  };
+}
+
+function suppress(findings: Finding[], texts: Map<string, string>): Finding[] {
+  const perFile = new Map<string, { directives: ReturnType<typeof parseDirectives>; lines: LineIndex }>();
+  return findings.filter((f) => {
+    let entry = perFile.get(f.file);
+    if (!entry) {
+      const text = texts.get(f.file) ?? '';
+      const language = f.file.endsWith('.prisma') ? 'prisma' : 'sql';
+      entry = { directives: parseDirectives(text, language), lines: new LineIndex(text) };
+      perFile.set(f.file, entry);
+    }
+    if (entry.directives.length === 0) return true;
+    return !isSuppressed(entry.directives, f.ruleId, entry.lines.position(f.start).line);
+  });
+}

@@ -1,0 +1,110 @@
+/** Questions many rules ask of the schema model, answered once here. */
+import {
+  tableKey,
+  type Column,
+  type Constraint,
+  type Index,
+  type QualifiedName,
+  type SchemaModel,
+  type Table,
+} from './schema';
+
+export function findTable(model: SchemaModel, name: QualifiedName): Table | undefined {
+  return model.tables.get(tableKey(name));
+}
+
+export function findColumn(table: Table, name: string): Column | undefined {
+  return table.columns.find((c) => c.name === name);
+}
+
+export function primaryKey(table: Table): Constraint | undefined {
+  return table.constraints.find((c) => c.kind === 'primary key');
+}
+
+export function foreignKeys(table: Table): Constraint[] {
+  return table.constraints.filter((c) => c.kind === 'foreign key');
+}
+
+/** Every index on a table, including those that back its PRIMARY KEY and UNIQUE constraints. */
+export function indexesOf(model: SchemaModel, table: QualifiedName): Index[] {
+  const k = tableKey(table);
+  const out: Index[] = [];
+  for (const idx of model.indexes.values()) if (tableKey(idx.table) === k) out.push(idx);
+  return out;
+}
+
+/** The plain columns an index starts with, up to its first expression element. */
+export function leadingColumns(index: Index): string[] {
+  const out: string[] = [];
+  for (const e of index.elements) {
+    if (!e.column) break;
+    out.push(e.column);
+  }
+  return out;
+}
+
+/**
+ * True when `columns` are the leading columns of the index, in any order among themselves: such
+ * an index serves lookups on those columns (what a foreign key's ON DELETE needs).
+ */
+export function indexLeadsWith(index: Index, columns: readonly string[]): boolean {
+  if (columns.length === 0 || index.method !== 'btree' || index.predicateNode) return false;
+  const lead = leadingColumns(index).slice(0, columns.length);
+  return lead.length === columns.length && columns.every((c) => lead.includes(c));
+}
+
+/** A partition (or an inheritance child) gets its keys and indexes from its parent. */
+export function isPartition(table: Table): boolean {
+  return table.partitionOf !== undefined;
+}
+
+/** The table a partition belongs to, following nested partitions to the root. */
+export function partitionRoot(model: SchemaModel, table: Table): Table {
+  let t = table;
+  for (let guard = 0; t.partitionOf && guard < 32; guard++) {
+    const parent = findTable(model, t.partitionOf);
+    if (!parent) break;
+    t = parent;
+  }
+  return t;
+}
+
+/**
+ * A pure join table: at least two foreign keys, and nothing but their columns, an optional
+ * surrogate id and audit timestamps.
+ */
+export function isJoinTable(table: Table, auditColumns: readonly string[] = []): boolean {
+  const fks = foreignKeys(table);
+  if (fks.length < 2) return false;
+  const fkColumns = new Set(fks.flatMap((f) => f.columns));
+  return table.columns.every(
+    (c) => fkColumns.has(c.name) || c.name === 'id' || auditColumns.includes(c.name) || isTimestamp(c),
+  );
+}
+
+export function isTimestamp(c: Column): boolean {
+  return c.type.arrayDims === 0 && (c.type.name === 'timestamptz' || c.type.name === 'timestamp');
+}
+
+const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext']);
+export function isTextType(c: Column): boolean {
+  return c.type.arrayDims === 0 && TEXT_TYPES.has(c.type.name);
+}
+
+/** The type a column really has, through domains (a domain over text is text). */
+export function baseTypeName(model: SchemaModel, c: Column): string {
+  for (const d of model.domains.values()) {
+    if (d.name === c.type.name && (!c.type.schema || c.type.schema === d.schema)) return d.baseType.name;
+  }
+  return c.type.name;
+}
+
+/** True when the table's name or schema.name is listed. */
+export function tableListed(table: Table, list: readonly string[]): boolean {
+  return list.includes(table.name) || list.includes(`${table.schema}.${table.name}`);
+}
+
+/** The file a table was created in. */
+export function fileOf(table: Table): string {
+  return table.origin.statement.file;
+}

@@ -1,0 +1,56 @@
+/**
+ * What a rule is: its metadata (id, severity, docs, whether it fixes) beside its check. A rule
+ * reads the schema model through its context and reports findings; it never parses text and
+ * never knows whether it runs in the editor or in CI.
+ */
+import type { ResolvedConfig } from '../config/config';
+import type { Fix, RelatedInfo, Severity, SourceRange } from '../findings';
+import type { SchemaModel } from '../model/schema';
+import type { FileGroup, Language } from '../project';
+
+export interface RuleMeta {
+  /** Stable kebab-case id: the public contract of configuration and suppression comments. */
+  id: string;
+  defaultSeverity: Severity;
+  /** One line: what the rule checks. */
+  description: string;
+  /** Why it matters, in one paragraph (shown on hover and in the docs). */
+  rationale: string;
+  /** A short bad example and its good counterpart. */
+  example: { bad: string; good: string };
+  fixable: boolean;
+  /** Where the rule applies. */
+  languages: Language[];
+  /** The catalogue section. */
+  category: 'schema design' | 'multi-tenancy' | 'migrations' | 'syntax';
+}
+
+export interface Report {
+  /** Where the problem is: the column, the constraint, or the statement. */
+  range: SourceRange;
+  message: string;
+  fixes?: Fix[];
+  related?: RelatedInfo[];
+}
+
+export interface RuleContext {
+  readonly model: SchemaModel;
+  readonly config: ResolvedConfig;
+  readonly group: FileGroup;
+  /** Statements of the group's files that PostgreSQL's parser rejects. */
+  readonly syntaxErrors: readonly { file: string; message: string; start: number; end: number }[];
+  /** The text of a file of the project (for fixes that must place or keep text). */
+  fileText(path: string): string;
+  report(report: Report): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(context: RuleContext): void;
+}
+
+export const DOCS_BASE_URL = 'https://github.com/db-expert/db-expert/blob/main/docs/rules/';
+
+export function docsUrl(id: string): string {
+  return `${DOCS_BASE_URL}${id}.md`;
+}

@@ -1,0 +1,121 @@
+import { foreignKeyWithoutIndex } from '../../server/src/engine/rules/foreign-key-without-index';
+import { ruleTester } from '../support/rule-tester';
+
+const customers = 'CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);\n';
+
+ruleTester(foreignKeyWithoutIndex, {
+  valid: [
+    customers +
+      'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id) ON DELETE CASCADE);\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);',
+    {
+      name: 'a composite index that starts with the FK column serves it',
+      code:
+        customers +
+        'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id), placed_at timestamptz);\nCREATE INDEX ON orders (customer_id, placed_at);',
+    },
+    {
+      name: 'the FK column leads the primary key (join table)',
+      code:
+        customers +
+        'CREATE TABLE tags (id bigint PRIMARY KEY);\nCREATE TABLE customer_tags (customer_id bigint REFERENCES customers, tag_id bigint REFERENCES tags, PRIMARY KEY (customer_id, tag_id));\nCREATE INDEX ON customer_tags (tag_id);',
+    },
+    {
+      name: 'a unique constraint on the FK column is an index',
+      code:
+        customers +
+        'CREATE TABLE profiles (id bigint PRIMARY KEY, customer_id bigint UNIQUE REFERENCES customers (id));',
+    },
+    {
+      name: 'composite FK covered by an index in another column order',
+      code: 'CREATE TABLE a (x int, y int, PRIMARY KEY (x, y));\nCREATE TABLE b (id int PRIMARY KEY, x int, y int, FOREIGN KEY (x, y) REFERENCES a (x, y));\nCREATE INDEX ON b (y, x);',
+    },
+    {
+      name: 'an index added in a later migration answers the FK of an earlier one',
+      path: 'supabase/migrations/20240101000000_orders.sql',
+      code:
+        customers +
+        'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id));',
+      files: {
+        'supabase/migrations/20240201000000_index.sql':
+          'CREATE INDEX orders_customer_idx ON orders (customer_id);',
+      },
+    },
+    {
+      name: 'partitions inherit the parent index',
+      code:
+        customers +
+        "CREATE TABLE events (id bigint, customer_id bigint REFERENCES customers (id), at date) PARTITION BY RANGE (at);\nCREATE INDEX ON events (customer_id);\nCREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+    },
+    {
+      name: 'the FK column added by ALTER TABLE with its index',
+      code:
+        customers +
+        'CREATE TABLE orders (id bigint PRIMARY KEY);\nALTER TABLE orders ADD COLUMN customer_id bigint REFERENCES customers (id);\nCREATE INDEX ON orders (customer_id);',
+    },
+  ],
+  invalid: [
+    {
+      code:
+        customers +
+        'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id) ON DELETE CASCADE);',
+      errors: [
+        {
+          message: 'Foreign key orders.customer_id has no index',
+          line: 2,
+          text: 'REFERENCES customers (id) ON DELETE CASCADE',
+        },
+      ],
+      output:
+        customers +
+        'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id) ON DELETE CASCADE);\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);',
+    },
+    {
+      name: 'a partial index does not serve the FK; the generated name avoids a collision',
+      code:
+        customers +
+        'CREATE TABLE orders (\n  id bigint PRIMARY KEY,\n  customer_id bigint,\n  deleted_at timestamptz,\n  CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id)\n);\nCREATE INDEX orders_customer_id_idx ON orders (customer_id) WHERE deleted_at IS NULL;\n',
+      errors: [
+        {
+          line: 6,
+          column: 3,
+          text: 'CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id)',
+        },
+      ],
+      output:
+        customers +
+        'CREATE TABLE orders (\n  id bigint PRIMARY KEY,\n  customer_id bigint,\n  deleted_at timestamptz,\n  CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id)\n);\nCREATE INDEX orders_customer_id_idx_1 ON orders (customer_id);\nCREATE INDEX orders_customer_id_idx ON orders (customer_id) WHERE deleted_at IS NULL;\n',
+    },
+    {
+      name: 'the FK is the second column of an index',
+      code:
+        customers +
+        'CREATE TABLE orders (id bigint PRIMARY KEY, placed_at date, customer_id bigint REFERENCES customers (id));\nCREATE INDEX ON orders (placed_at, customer_id);',
+      errors: [{ message: 'Foreign key orders.customer_id has no index' }],
+      output:
+        customers +
+        'CREATE TABLE orders (id bigint PRIMARY KEY, placed_at date, customer_id bigint REFERENCES customers (id));\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);\nCREATE INDEX ON orders (placed_at, customer_id);',
+    },
+    {
+      name: 'quoted names and a non-public schema',
+      code: 'CREATE SCHEMA app;\nCREATE TABLE app."Users" (id bigint PRIMARY KEY);\nCREATE TABLE app."Posts" (id bigint PRIMARY KEY, "authorId" bigint REFERENCES app."Users" (id));',
+      errors: [{ message: 'Foreign key Posts.authorId has no index' }],
+      output:
+        'CREATE SCHEMA app;\nCREATE TABLE app."Users" (id bigint PRIMARY KEY);\nCREATE TABLE app."Posts" (id bigint PRIMARY KEY, "authorId" bigint REFERENCES app."Users" (id));\nCREATE INDEX "Posts_authorId_idx" ON app."Posts" ("authorId");',
+    },
+    {
+      name: 'in a golang-migrate file (no transaction) on an existing table: CONCURRENTLY',
+      path: 'db/migrations/002_orders_customer.up.sql',
+      files: {
+        'db/migrations/001_init.up.sql':
+          customers + 'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint);',
+        'db/migrations/001_init.down.sql': 'DROP TABLE orders; DROP TABLE customers;',
+        'db/migrations/002_orders_customer.down.sql':
+          'ALTER TABLE orders DROP CONSTRAINT orders_customer_id_fkey;',
+      },
+      code: 'ALTER TABLE orders ADD FOREIGN KEY (customer_id) REFERENCES customers (id);\n',
+      errors: [{ message: 'Foreign key orders.customer_id has no index' }],
+      output:
+        'ALTER TABLE orders ADD FOREIGN KEY (customer_id) REFERENCES customers (id);\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\n',
+    },
+  ],
+});

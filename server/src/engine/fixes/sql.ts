@@ -5,6 +5,7 @@
  */
 import { scanSync } from 'libpg-query';
 import type { SourceRange, TextEdit } from '../findings';
+import type { FileGroup } from '../project';
 import { truncateName } from '../model/build-sql';
 import { key, type QualifiedName, type SchemaModel } from '../model/schema';
 
@@ -92,4 +93,13 @@ export function replaceRange(range: SourceRange, newText: string): TextEdit {
 /** A string literal, quoted. */
 export function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
+}
+
+/**
+ * Whether a fix may rewrite a definition where it stands. A stand-alone schema file can be edited
+ * anywhere; in a migrations folder only the newest migration can, since the earlier ones have
+ * already run somewhere and editing them changes nothing in those databases.
+ */
+export function editableInPlace(group: FileGroup, file: string): boolean {
+  return group.kind === 'standalone' || group.files[group.files.length - 1] === file;
 }

@@ -2,25 +2,31 @@
 import type { TextEdit } from '../findings';
 
 /**
- * Applies edits to one file's text. Edits are applied from the end backwards so that offsets stay
- * valid; an edit that overlaps one already taken is skipped (and returned), never merged.
+ * Applies edits to one file's text in one pass. An edit that overlaps one already taken (in the
+ * order given) is skipped and returned, never merged; inserts at the same offset keep their order.
  */
 export function applyEdits(text: string, edits: readonly TextEdit[]): { text: string; skipped: TextEdit[] } {
-  // Later edits first; of two inserts at one offset, the one listed first must end up first.
   const sorted = edits
     .map((e, i) => ({ e, i }))
-    .sort((a, b) => b.e.start - a.e.start || b.e.end - a.e.end || b.i - a.i)
-    .map((x) => x.e);
+    .sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i);
+  const taken: { e: TextEdit; i: number }[] = [];
   const skipped: TextEdit[] = [];
-  let out = text;
-  let floor = Infinity;
-  for (const e of sorted) {
-    if (e.end > floor) {
-      skipped.push(e);
-      continue;
-    }
-    out = out.slice(0, e.start) + e.newText + out.slice(e.end);
-    floor = e.start;
+  // Earlier-listed edits win an overlap: decide in list order, then apply in text order.
+  const byIndex = [...sorted].sort((a, b) => a.i - b.i);
+  for (const x of byIndex) {
+    const overlaps = taken.some(
+      (t) => x.e.start < t.e.end && t.e.start < x.e.end && !(x.e.start === x.e.end && t.e.start === t.e.end),
+    );
+    if (overlaps) skipped.push(x.e);
+    else taken.push(x);
   }
-  return { text: out, skipped };
+  taken.sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i);
+  const parts: string[] = [];
+  let last = 0;
+  for (const { e } of taken) {
+    parts.push(text.slice(last, e.start), e.newText);
+    last = e.end;
+  }
+  parts.push(text.slice(last));
+  return { text: parts.join(''), skipped };
 }

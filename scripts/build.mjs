@@ -1,0 +1,61 @@
+// Bundles the CLI (and, when their sources exist, the VS Code client and the language server) into
+// dist/ with esbuild, and puts libpg-query's WebAssembly beside the bundles: emscripten's loader
+// looks for `libpg-query.wasm` in the folder of the script that runs (its __dirname).
+import { build } from 'esbuild';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const at = (p) => join(root, p);
+
+// Loaded at run time by the code that needs them, never bundled: large, or WebAssembly of their own.
+const external = ['@electric-sql/pglite', '@prisma/prisma-schema-wasm'];
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  absWorkingDir: root,
+  // ESM-only dependencies (fdir, under tinyglobby) read `import.meta.url`, which a CJS bundle lacks.
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "'use strict';\nvar __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+
+const bundles = [{ entry: 'server/src/cli/main.ts', out: 'dist/cli.js', executable: true }];
+if (existsSync(at('client/src/extension.ts'))) {
+  bundles.push({ entry: 'client/src/extension.ts', out: 'dist/extension.js', external: ['vscode'] });
+}
+if (existsSync(at('server/src/lsp/server.ts'))) {
+  bundles.push({ entry: 'server/src/lsp/server.ts', out: 'dist/server.js' });
+}
+
+mkdirSync(dist, { recursive: true });
+await Promise.all(
+  bundles.map((b) =>
+    build({
+      ...common,
+      entryPoints: [at(b.entry)],
+      outfile: at(b.out),
+      external: [...external, ...(b.external ?? [])],
+    }),
+  ),
+);
+
+// esbuild keeps the entry's own `#!` line; a banner would add a second one, which Node rejects.
+const cli = readFileSync(at('dist/cli.js'), 'utf8');
+if (!cli.startsWith('#!/usr/bin/env node\n') || cli.indexOf('#!', 1) !== -1) {
+  throw new Error('dist/cli.js must start with exactly one "#!/usr/bin/env node" line');
+}
+for (const b of bundles) if (b.executable) chmodSync(at(b.out), 0o755);
+
+copyFileSync(at('node_modules/libpg-query/wasm/libpg-query.wasm'), join(dist, 'libpg-query.wasm'));
+
+const size = (p) => `${(statSync(p).size / 1024).toFixed(0).padStart(6)} KB`;
+for (const p of [...bundles.map((b) => at(b.out)), join(dist, 'libpg-query.wasm')]) {
+  console.log(`${size(p)}  ${relative(root, p)}`);
+}

@@ -108,3 +108,89 @@ export function tableListed(table: Table, list: readonly string[]): boolean {
 export function fileOf(table: Table): string {
   return table.origin.statement.file;
 }
+
+/**
+ * True when the column was written by one of the table's own statements, not copied from another
+ * table by `PARTITION OF` or `LIKE` (a copy keeps the origin, and the ranges, of its source).
+ */
+export function isOwnColumn(table: Table, column: Column): boolean {
+  const at = column.origin.statement;
+  return table.statements.some((s) => s.file === at.file && s.start === at.start);
+}
+
+/** The lower-case words of an identifier: `unit_price`, `unitPrice` and `UnitPrice` → unit, price. */
+export function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '');
+}
+
+/** The CHECK constraints of a table that read the column. */
+export function checksOn(table: Table, column: string): Constraint[] {
+  return table.constraints.filter(
+    (c) => c.kind === 'check' && (c.columns.includes(column) || (c.checkColumns ?? []).includes(column)),
+  );
+}
+
+/** The domain a column's type names, if it is one. */
+export function domainOf(model: SchemaModel, c: Column) {
+  for (const d of model.domains.values()) {
+    if (d.name === c.type.name && (!c.type.schema || c.type.schema === d.schema)) return d;
+  }
+  return undefined;
+}
+
+/** The text of a string-literal DEFAULT (`'pending'`, `'pending'::text`); undefined for any other. */
+export function stringDefault(c: Column): string | undefined {
+  let node = c.defaultNode;
+  if (node?.TypeCast) {
+    const names = (node.TypeCast.typeName?.names ?? []) as { String?: { sval?: string } }[];
+    const type = names[names.length - 1]?.String?.sval ?? '';
+    if (!TEXT_TYPES.has(type)) return undefined;
+    node = node.TypeCast.arg;
+  }
+  const sval = node?.A_Const?.sval;
+  return sval === undefined ? undefined : String(sval.sval ?? '');
+}
+
+/**
+ * A table's columns with those it inherits through INHERITS (the model lists only the columns
+ * written for the table itself); undefined when a parent is not in the model.
+ */
+export function columnsWithInherited(model: SchemaModel, table: Table): Column[] | undefined {
+  const out = [...table.columns];
+  const seen = new Set([tableKey(table)]);
+  const queue = [...table.inherits];
+  for (let q = queue.shift(); q; q = queue.shift()) {
+    if (seen.has(tableKey(q))) continue;
+    seen.add(tableKey(q));
+    const parent = findTable(model, q);
+    if (!parent) return undefined;
+    for (const c of parent.columns) if (!out.some((x) => x.name === c.name)) out.push(c);
+    queue.push(...parent.inherits);
+  }
+  return out;
+}
+
+/** True when the column has a default other than NULL (`DEFAULT NULL` is no default). */
+export function hasDefault(column: Column): boolean {
+  let node = column.defaultNode;
+  while (node?.TypeCast) node = node.TypeCast.arg;
+  return node !== undefined && !node.A_Const?.isnull;
+}
+
+/**
+ * True when the column can never hold NULL: declared NOT NULL, typed by a NOT NULL domain, or
+ * guarded by a validated `CHECK (column IS NOT NULL)`.
+ */
+export function effectivelyNotNull(model: SchemaModel, table: Table, column: Column): boolean {
+  if (column.notNull || domainOf(model, column)?.notNull) return true;
+  return table.constraints.some((c) => {
+    const test = c.kind === 'check' && !c.notValid ? c.checkNode?.NullTest : undefined;
+    const fields = test?.arg?.ColumnRef?.fields as { String?: { sval?: string } }[] | undefined;
+    return test?.nulltesttype === 'IS_NOT_NULL' && fields?.[fields.length - 1]?.String?.sval === column.name;
+  });
+}

@@ -1,4 +1,7 @@
 /** Questions many rules ask of the schema model, answered once here. */
+import type { PgNode } from '../parse/sql';
+import type { SourceRange } from '../findings';
+import type { FileGroup } from '../project';
 import {
   tableKey,
   type Column,
@@ -193,4 +196,42 @@ export function effectivelyNotNull(model: SchemaModel, table: Table, column: Col
     const fields = test?.arg?.ColumnRef?.fields as { String?: { sval?: string } }[] | undefined;
     return test?.nulltesttype === 'IS_NOT_NULL' && fields?.[fields.length - 1]?.String?.sval === column.name;
   });
+}
+
+/**
+ * The table's soft-delete column (`deleted_at` by default): present and nullable, since a row is
+ * live while it is NULL. Undefined when the table has none, or when it can never be NULL.
+ */
+export function softDeleteColumn(model: SchemaModel, table: Table, name: string): Column | undefined {
+  const column = findColumn(table, name);
+  return column && !effectivelyNotNull(model, table, column) ? column : undefined;
+}
+
+/** True when a partial index's predicate is `<column> IS NULL`, alone or ANDed with others. */
+export function predicateRequiresNull(predicate: PgNode | undefined, column: string): boolean {
+  if (!predicate) return false;
+  if (predicate.BoolExpr?.boolop === 'AND_EXPR') {
+    return (predicate.BoolExpr.args as PgNode[]).some((a) => predicateRequiresNull(a, column));
+  }
+  const test = predicate.NullTest;
+  const fields = test?.arg?.ColumnRef?.fields as { String?: { sval?: string } }[] | undefined;
+  return test?.nulltesttype === 'IS_NULL' && fields?.[fields.length - 1]?.String?.sval === column;
+}
+
+/** Of statements that wrote an object's parts, the one that runs last (by file order, then position). */
+export function latestStatement(group: FileGroup, statements: readonly SourceRange[]): SourceRange {
+  const order = (s: SourceRange) => group.files.indexOf(s.file);
+  return statements.reduce((a, b) =>
+    order(b) > order(a) || (order(b) === order(a) && b.start > a.start) ? b : a,
+  );
+}
+
+/** The statement that wrote a column of the table: its own, or for a copied one the table's. */
+export function columnStatement(table: Table, column: Column): SourceRange {
+  return isOwnColumn(table, column) ? column.origin.statement : table.origin.statement;
+}
+
+/** True when two identifiers are the same words in any case style: created_at, createdAt, CreatedAt. */
+export function sameName(a: string, b: string): boolean {
+  return a === b || nameWords(a).join('_') === nameWords(b).join('_');
 }

@@ -1,5 +1,6 @@
 /** The registry: every rule, in the catalogue's order. */
 import { booleanNullable } from './boolean-nullable';
+import { duplicateIndex } from './duplicate-index';
 import { floatForMoney } from './float-for-money';
 import { foreignKeyTypeMismatch } from './foreign-key-type-mismatch';
 import { foreignKeyWithoutIndex } from './foreign-key-without-index';
@@ -12,6 +13,8 @@ import { preferIdentity } from './prefer-identity';
 import { preferJsonb } from './prefer-jsonb';
 import { primaryKeyType } from './primary-key-type';
 import type { Rule } from './rule';
+import { softDeleteUnique } from './soft-delete-unique';
+import { softDeleteWithoutPartialIndex } from './soft-delete-without-partial-index';
 import { syntaxError } from './syntax-error';
 import { tableWithoutPrimaryKey } from './table-without-primary-key';
 import { textForTypedData } from './text-for-typed-data';
@@ -35,6 +38,9 @@ export const allRules: readonly Rule[] = [
   missingNotNull,
   missingCheckConstraint,
   missingDefault,
+  softDeleteWithoutPartialIndex,
+  softDeleteUnique,
+  duplicateIndex,
   syntaxError,
 ];
 

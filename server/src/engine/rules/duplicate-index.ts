@@ -1,0 +1,152 @@
+import type { Fix, RelatedInfo, SourceRange } from '../findings';
+import { editableInPlace, replaceRange } from '../fixes/sql';
+import { indexesOf } from '../model/queries';
+import { tableKey, type Index, type IndexElement, type SchemaModel, type Table } from '../model/schema';
+import type { FileGroup } from '../project';
+import type { Rule, RuleContext } from './rule';
+
+/**
+ * Every index is written on every INSERT and UPDATE and takes space and cache; one that another
+ * index already serves costs all that for nothing.
+ */
+export const duplicateIndex: Rule = {
+  meta: {
+    id: 'duplicate-index',
+    defaultSeverity: 'warning',
+    description: 'An index identical to another index of the table, or a leading prefix of one.',
+    rationale:
+      'A B-tree index on (a, b) serves every lookup an index on (a) serves, and two identical indexes serve the same lookups twice. The redundant one still costs a write on every INSERT and on every UPDATE of its columns, disk space, cache memory and vacuum time, and it makes the planner weigh one more path. Unique indexes and constraints are kept: they enforce something; a plain index that repeats a unique one (or its leading columns) is redundant.',
+    example: {
+      bad: 'CREATE INDEX orders_customer_id_idx ON orders (customer_id);\nCREATE INDEX orders_customer_id_placed_at_idx ON orders (customer_id, placed_at);',
+      good: 'CREATE INDEX orders_customer_id_placed_at_idx ON orders (customer_id, placed_at);',
+    },
+    fixable: true,
+    languages: ['sql', 'prisma'],
+    category: 'schema design',
+  },
+  check(context) {
+    const { model, group } = context;
+    for (const table of model.tables.values()) {
+      // The ones to keep first: so an index is only ever redundant to one ranked before it.
+      const ranked = indexesOf(model, table).sort((a, b) => keepRank(group, a, b));
+      ranked.forEach((index, i) => {
+        // A PRIMARY KEY or UNIQUE constraint is never the one to drop.
+        if (index.constraint) return;
+        const keepers = ranked.slice(0, i).filter((other) => makesRedundant(table, other, index));
+        const keeper = keepers.find((k) => sameElements(k.elements, index.elements)) ?? keepers[0];
+        if (!keeper) return;
+        const identical = sameElements(keeper.elements, index.elements);
+        const related: RelatedInfo = {
+          ...keeper.origin.range,
+          message: identical
+            ? `${keeper.name} indexes the same columns`
+            : `${keeper.name} starts with the columns of ${index.name}`,
+        };
+        const fix = dropFix(context, model, table, index);
+        context.report({
+          range: index.origin.range,
+          message: `Index ${index.name} duplicates ${keeper.name}`,
+          related: [related],
+          fixes: fix ? [fix] : [],
+        });
+      });
+    }
+  },
+};
+
+/** Constraints first, then unique indexes, then longer ones, then the one written first. */
+function keepRank(group: FileGroup, a: Index, b: Index): number {
+  const order = (s: SourceRange) => group.files.indexOf(s.file);
+  return (
+    Number(!!b.constraint) - Number(!!a.constraint) ||
+    Number(b.unique) - Number(a.unique) ||
+    b.elements.length - a.elements.length ||
+    order(a.origin.statement) - order(b.origin.statement) ||
+    a.origin.statement.start - b.origin.statement.start
+  );
+}
+
+/** True when `keeper` serves every lookup `index` serves and enforces all it enforces. */
+function makesRedundant(table: Table, keeper: Index, index: Index): boolean {
+  if (keeper.method !== index.method || predicateKey(keeper) !== predicateKey(index)) return false;
+  const covered = new Set([...keeper.elements.flatMap((e) => e.column ?? []), ...keeper.include]);
+  if (!index.include.every((c) => covered.has(c))) return false;
+  if (index.unique) {
+    // A unique index is only redundant to the same uniqueness, enforced as early.
+    return (
+      keeper.unique &&
+      !!keeper.nullsNotDistinct === !!index.nullsNotDistinct &&
+      !isDeferrable(table, keeper) &&
+      sameElements(keeper.elements, index.elements)
+    );
+  }
+  if (sameElements(keeper.elements, index.elements)) return true;
+  // Only a B-tree serves the lookups of its leading columns alone.
+  return (
+    index.method === 'btree' &&
+    index.elements.length < keeper.elements.length &&
+    sameElements(keeper.elements.slice(0, index.elements.length), index.elements)
+  );
+}
+
+/** A deferrable constraint checks at commit: an immediate unique index is not redundant to it. */
+function isDeferrable(table: Table, index: Index): boolean {
+  return table.constraints.some((c) => c.name === index.constraint && c.deferrable === true);
+}
+
+function sameElements(a: readonly IndexElement[], b: readonly IndexElement[]): boolean {
+  return a.length === b.length && a.every((e, i) => sameElement(e, b[i]));
+}
+
+function sameElement(a: IndexElement, b: IndexElement): boolean {
+  return (
+    (a.column !== undefined ? a.column === b.column : a.expressionKey === b.expressionKey) &&
+    !!a.descending === !!b.descending &&
+    a.opclass === b.opclass &&
+    a.collation === b.collation
+  );
+}
+
+/** The predicate of a partial index, without source positions ('' for a full index). */
+function predicateKey(index: Index): string {
+  return index.predicateNode
+    ? JSON.stringify(index.predicateNode, (k, v) => (k === 'location' ? undefined : v))
+    : '';
+}
+
+/**
+ * Deletes the CREATE INDEX statement with its line. Not offered where the statement already ran
+ * (an applied migration), nor for a unique index a foreign key may depend on (PostgreSQL would
+ * refuse to drop it).
+ */
+function dropFix(context: RuleContext, model: SchemaModel, table: Table, index: Index): Fix | undefined {
+  const statement = index.origin.statement;
+  if (!editableInPlace(context.group, statement.file) || !statement.file.endsWith('.sql')) return undefined;
+  if (index.unique && referencedByForeignKey(model, table, index)) return undefined;
+  const text = context.fileText(statement.file);
+  let start = statement.start;
+  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
+  let end = statement.end;
+  while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
+  const lineBreak = text.startsWith('\r\n', end) ? 2 : text.startsWith('\n', end) ? 1 : 0;
+  const ownLine = (start === 0 || text[start - 1] === '\n') && (lineBreak > 0 || end === text.length);
+  // On its own line, the line goes; sharing a line, only the statement and the space before it.
+  end = ownLine ? end + lineBreak : statement.end;
+  return {
+    title: `Drop redundant index ${index.name}`,
+    edits: [replaceRange({ file: statement.file, start, end }, '')],
+    preferred: true,
+  };
+}
+
+function referencedByForeignKey(model: SchemaModel, table: Table, index: Index): boolean {
+  const columns = index.elements.map((e) => e.column);
+  for (const other of model.tables.values()) {
+    for (const c of other.constraints) {
+      const ref = c.references;
+      if (!ref || tableKey(ref.table) !== tableKey(table) || ref.columns.length !== columns.length) continue;
+      if (ref.columns.every((col) => columns.includes(col))) return true;
+    }
+  }
+  return false;
+}

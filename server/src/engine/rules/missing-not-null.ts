@@ -1,0 +1,162 @@
+import { scanSync } from 'libpg-query';
+import type { TextEdit } from '../findings';
+import { editableInPlace, insertAt, replaceRange } from '../fixes/sql';
+import {
+  checksOn,
+  effectivelyNotNull,
+  foreignKeys,
+  hasDefault,
+  isOwnColumn,
+  isPartition,
+  sameName,
+} from '../model/queries';
+import { tableKey, type Column, type Table } from '../model/schema';
+import { ByteMap } from '../text';
+import { columnsLabel } from './messages';
+import type { RuleContext, Rule } from './rule';
+
+/**
+ * Some columns are never meant to be empty: the parent key of a row that belongs to its parent, the
+ * tenant a row belongs to, the moment it was written. Only NOT NULL makes the database keep that.
+ */
+export const missingNotNull: Rule = {
+  meta: {
+    id: 'missing-not-null',
+    defaultSeverity: 'info',
+    description:
+      'A nullable column that should always hold a value: the key of a cascading parent, the tenant column, an audit timestamp.',
+    rationale:
+      'A row whose foreign key cascades deletes from its parent is part of that parent; with a NULL key it is an orphan that no parent deletion ever removes. A NULL tenant column puts a row outside every tenant (invisible to tenant policies, or visible to all of them). A NULL created_at or updated_at breaks every "newest first" list and every audit question. NOT NULL turns each of these into an error at write time instead of a mystery later; PostgreSQL checks it at no cost.',
+    example: {
+      bad: 'CREATE TABLE order_items (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  order_id bigint REFERENCES orders (id) ON DELETE CASCADE\n);',
+      good: 'CREATE TABLE order_items (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  order_id bigint NOT NULL REFERENCES orders (id) ON DELETE CASCADE\n);',
+    },
+    fixable: true,
+    languages: ['sql', 'prisma'],
+    category: 'schema design',
+  },
+  check(context) {
+    const { model, group } = context;
+    for (const table of model.tables.values()) {
+      // A partition's columns are its parent's: the parent's finding covers them.
+      if (isPartition(table) || table.kind === 'foreign table') continue;
+      for (const column of table.columns) {
+        // A copy (LIKE) is reported where its source defines it.
+        if (!isOwnColumn(table, column)) continue;
+        // Booleans belong to boolean-nullable; a generated column follows its expression.
+        if (column.type.name === 'bool' || column.generated) continue;
+        if (effectivelyNotNull(model, table, column)) continue;
+        const message = nullableMessage(context, table, column);
+        if (!message) continue;
+        const label = columnsLabel(table.name, [column.name]);
+        const range = column.origin.range;
+        const edits = editableInPlace(group, range.file)
+          ? columnDefinitionEdits(context, column, { notNull: true })
+          : undefined;
+        context.report({
+          range,
+          message,
+          fixes: edits ? [{ title: `Make ${label} NOT NULL`, edits, preferred: true }] : [],
+        });
+      }
+    }
+  },
+};
+
+/** Why the column must not be NULL, as the finding's message; undefined when it may be. */
+function nullableMessage(context: RuleContext, table: Table, column: Column): string | undefined {
+  const { config } = context;
+  const label = columnsLabel(table.name, [column.name]);
+  if (sameName(column.name, config.tenantColumn)) return `Tenant column ${label} is nullable`;
+  const { created, updated } = config.auditColumns;
+  // Without a default, a NULL created_at is missing-default's finding (its fix adds both), and a
+  // NULL updated_at is the deliberate "never updated" design.
+  if ((sameName(column.name, created) || sameName(column.name, updated)) && hasDefault(column)) {
+    return `Audit column ${label} is nullable`;
+  }
+  const fks = foreignKeys(table).filter((fk) => fk.columns.includes(column.name));
+  const cascade = fks.find((fk) => fk.onDelete === 'cascade');
+  if (!cascade?.references) return undefined;
+  // A tree's root has no parent (comments.parent_id REFERENCES comments ON DELETE CASCADE).
+  if (fks.some((fk) => fk.references && tableKey(fk.references.table) === tableKey(table))) return undefined;
+  // ON DELETE/UPDATE SET NULL needs the column nullable.
+  if (fks.some((fk) => fk.onDelete === 'set null' || fk.onUpdate === 'set null')) return undefined;
+  // An exclusive arc: the row belongs to one of several parents (comment_id or post_id), each
+  // key nullable; often with a CHECK saying which (num_nonnulls(comment_id, post_id) = 1).
+  const otherFkColumns = new Set(foreignKeys(table).flatMap((fk) => fk.columns));
+  otherFkColumns.delete(column.name);
+  const arc =
+    checksOn(table, column.name).some((c) =>
+      (c.checkColumns ?? c.columns).some((name) => otherFkColumns.has(name)),
+    ) ||
+    foreignKeys(table).some(
+      (fk) =>
+        fk.onDelete === 'cascade' &&
+        !fk.columns.includes(column.name) &&
+        fk.columns.some((name) => table.columns.find((c) => c.name === name)?.notNull === false),
+    );
+  if (arc) return undefined;
+  return `Column ${label} is nullable, but its rows belong to ${cascade.references.table.name} (ON DELETE CASCADE)`;
+}
+
+/** Keywords after which `NULL` is a value, not the column constraint. */
+const VALUE_CONTEXT = new Set(['NOT', 'DEFAULT', 'IS', 'THEN', 'ELSE', 'WHEN', 'AND', 'OR', 'FROM', 'TO']);
+
+/**
+ * Edits that make a column's definition say NOT NULL and/or DEFAULT <expr> where it is written: an
+ * explicit `NULL` becomes `NOT NULL`, the rest goes after the definition. Undefined when the
+ * definition's text already says what the model does not (a later ALTER TABLE dropped it, so
+ * rewriting the definition would not change the end state, or would make it invalid).
+ */
+export function columnDefinitionEdits(
+  context: RuleContext,
+  column: Column,
+  add: { notNull?: boolean; default?: string },
+): TextEdit[] | undefined {
+  const range = column.origin.range;
+  const text = context.fileText(range.file).slice(range.start, range.end);
+  const bytes = new ByteMap(text);
+  let tokens;
+  try {
+    tokens = scanSync(text).tokens.filter(
+      (t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT',
+    );
+  } catch {
+    return undefined;
+  }
+  let depth = 0;
+  let explicitNull: { start: number; end: number } | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.text === '(' || t.text === '[') depth++;
+    else if (t.text === ')' || t.text === ']') depth--;
+    if (depth !== 0) continue;
+    const word = t.keywordKind > 0 ? t.text.toUpperCase() : '';
+    const prev = tokens[i - 1];
+    const prevWord = prev && prev.keywordKind > 0 ? prev.text.toUpperCase() : '';
+    if (word === 'DEFAULT' && add.default !== undefined) return undefined;
+    if (word === 'NULL' && prevWord === 'NOT') {
+      if (add.notNull) return undefined;
+    } else if (word === 'NULL' && prev && !VALUE_CONTEXT.has(prevWord) && !isOperator(prev)) {
+      explicitNull = { start: bytes.toUtf16(t.start), end: bytes.toUtf16(t.end) };
+    }
+  }
+  const edits: TextEdit[] = [];
+  const appended: string[] = [];
+  if (add.notNull && explicitNull) {
+    edits.push(
+      replaceRange(
+        { file: range.file, start: range.start + explicitNull.start, end: range.start + explicitNull.end },
+        'NOT NULL',
+      ),
+    );
+  } else if (add.notNull) appended.push('NOT NULL');
+  if (add.default !== undefined) appended.push(`DEFAULT ${add.default}`);
+  if (appended.length > 0) edits.push(insertAt(range.file, range.end, ` ${appended.join(' ')}`));
+  return edits;
+}
+
+/** An operator token (`+`, `||`, `::`): what follows it is part of an expression. */
+function isOperator(token: { text: string; keywordKind: number }): boolean {
+  return token.keywordKind === 0 && /^[^\w"')\]$]/.test(token.text);
+}

@@ -1,0 +1,116 @@
+import { editableInPlace, replaceRange } from '../fixes/sql';
+import type { Column } from '../model/schema';
+import { isOwnColumn, nameWords } from '../model/queries';
+import { columnsLabel } from './messages';
+import type { Rule } from './rule';
+
+/** Words that name an amount of money wherever they stand in a column name. */
+const MONEY_WORDS = new Set([
+  'price',
+  'prices',
+  'amount',
+  'amounts',
+  'cost',
+  'costs',
+  'fee',
+  'fees',
+  'salary',
+  'salaries',
+  'tax',
+  'taxes',
+  'revenue',
+  'revenues',
+  'subtotal',
+  'subtotals',
+]);
+
+/** Words that name money only as the last word: `order_total`, but not `total_distance`. */
+const MONEY_LAST_WORDS = new Set(['total', 'totals', 'balance', 'balances']);
+
+/** A last word that makes the column a count, a share or a factor rather than money. */
+const NOT_MONEY_LAST_WORDS = new Set([
+  'count',
+  'pct',
+  'percent',
+  'percentage',
+  'rate',
+  'ratio',
+  'factor',
+  'multiplier',
+  'weight',
+  'score',
+  'qty',
+  'quantity',
+  'units',
+  'points',
+]);
+
+const FLOAT_TYPES: Record<string, string> = { float4: 'real', float8: 'double precision' };
+
+/** `unit_price`, `totalAmount`, `order_total` — not `tax_rate`, `total_count`, `total_distance`. */
+function namesMoney(name: string): boolean {
+  const words = nameWords(name);
+  const last = words[words.length - 1];
+  if (last === undefined || NOT_MONEY_LAST_WORDS.has(last)) return false;
+  return MONEY_LAST_WORDS.has(last) || words.some((w) => MONEY_WORDS.has(w));
+}
+
+/** A string default numeric() cannot read (`'$1.00'` of a money column) would break the fix. */
+function defaultFitsNumeric(column: Column): boolean {
+  const value = column.defaultNode?.A_Const?.sval;
+  if (value === undefined) return true;
+  return /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(String(value.sval ?? ''));
+}
+
+/**
+ * Binary floating point cannot hold 0.10 exactly, and the money type depends on lc_monetary: money
+ * belongs in numeric with a fixed scale.
+ */
+export const floatForMoney: Rule = {
+  meta: {
+    id: 'float-for-money',
+    defaultSeverity: 'warning',
+    description: 'A money column (price, amount, cost, total …) typed real, double precision or money.',
+    rationale:
+      "real and double precision are binary floating point: 0.1 + 0.2 is not 0.3, sums of many rows drift by fractions of a cent, and rounding differs between the database and the application. The money type avoids that but formats and parses by the server's lc_monetary setting, holds one currency, and loses precision in division. numeric(p, s) stores decimal values exactly; numeric(12,2) holds up to 9,999,999,999.99.",
+    example: {
+      bad: 'CREATE TABLE orders (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  total double precision NOT NULL\n);',
+      good: 'CREATE TABLE orders (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  total numeric(12,2) NOT NULL\n);',
+    },
+    fixable: true,
+    languages: ['sql', 'prisma'],
+    category: 'schema design',
+  },
+  check(context) {
+    const { model, group } = context;
+    for (const table of model.tables.values()) {
+      for (const column of table.columns) {
+        // A copy (PARTITION OF, LIKE) is reported where its source defines it.
+        if (!isOwnColumn(table, column)) continue;
+        const { type } = column;
+        const isFloat = type.name in FLOAT_TYPES;
+        if ((!isFloat && type.name !== 'money') || type.schema) continue;
+        if (!namesMoney(column.name)) continue;
+        const label = columnsLabel(table.name, [column.name]);
+        const newType = `numeric(12,2)${'[]'.repeat(type.arrayDims)}`;
+        const canFix = type.range && editableInPlace(group, type.range.file) && defaultFitsNumeric(column);
+        context.report({
+          range: type.range ?? column.origin.range,
+          message: isFloat
+            ? `Column ${label} uses ${FLOAT_TYPES[type.name]} for money`
+            : `Column ${label} uses the money type`,
+          fixes:
+            canFix && type.range
+              ? [
+                  {
+                    title: `Change ${label} to ${newType}`,
+                    edits: [replaceRange(type.range, newType)],
+                    preferred: true,
+                  },
+                ]
+              : [],
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,53 @@
+import { editableInPlace, replaceRange } from '../fixes/sql';
+import { isOwnColumn } from '../model/queries';
+import { columnsLabel } from './messages';
+import type { Rule } from './rule';
+
+/**
+ * `json` keeps the text as sent and re-parses it on every access; `jsonb` stores it parsed, can be
+ * indexed and compared.
+ */
+export const preferJsonb: Rule = {
+  meta: {
+    id: 'prefer-jsonb',
+    defaultSeverity: 'hint',
+    description: 'A column of type json instead of jsonb.',
+    rationale:
+      'json stores the document as text and parses it again for every operator call; it has no equality operator, so it cannot be compared, grouped, made UNIQUE or indexed with GIN, and the containment (@>) and key-existence (?) operators do not exist for it. jsonb stores the parsed document, supports all of these, and is what every JSON feature of PostgreSQL is built for. Keep json only when the exact text (key order, duplicate keys, whitespace) must be preserved.',
+    example: {
+      bad: 'CREATE TABLE webhooks (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  payload json NOT NULL\n);',
+      good: 'CREATE TABLE webhooks (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  payload jsonb NOT NULL\n);',
+    },
+    fixable: true,
+    languages: ['sql', 'prisma'],
+    category: 'schema design',
+  },
+  check(context) {
+    const { model, group } = context;
+    for (const table of model.tables.values()) {
+      for (const column of table.columns) {
+        // A copy (PARTITION OF, LIKE) is reported where its source defines it.
+        if (!isOwnColumn(table, column)) continue;
+        const { type } = column;
+        if (type.name !== 'json' || type.schema) continue;
+        const label = columnsLabel(table.name, [column.name]);
+        // json[] has the same problems as json: keep the dimensions.
+        const newType = `jsonb${'[]'.repeat(type.arrayDims)}`;
+        context.report({
+          range: type.range ?? column.origin.range,
+          message: `Column ${label} uses json instead of jsonb`,
+          fixes:
+            type.range && editableInPlace(group, type.range.file)
+              ? [
+                  {
+                    title: `Change ${label} to ${newType}`,
+                    edits: [replaceRange(type.range, newType)],
+                    preferred: true,
+                  },
+                ]
+              : [],
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,54 @@
+import { editableInPlace, replaceRange } from '../fixes/sql';
+import { isOwnColumn } from '../model/queries';
+import { columnsLabel } from './messages';
+import type { Rule } from './rule';
+
+/**
+ * `timestamp` stores a wall-clock reading without saying where: the same row means different
+ * instants to sessions in different time zones. `timestamptz` stores the instant.
+ */
+export const timestampWithoutTimeZone: Rule = {
+  meta: {
+    id: 'timestamp-without-time-zone',
+    defaultSeverity: 'info',
+    description: 'A column of type timestamp (without time zone) instead of timestamptz.',
+    rationale:
+      'A timestamp without time zone is a date and a clock reading with no zone: PostgreSQL stores what the client sent, so the same moment written by servers in two time zones becomes two different values, comparisons across daylight-saving changes go wrong, and now() is silently converted to the session zone. timestamptz stores an absolute instant (in UTC) and shows it in the session zone; it takes the same 8 bytes.',
+    example: {
+      bad: 'CREATE TABLE events (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  happened_at timestamp NOT NULL DEFAULT now()\n);',
+      good: 'CREATE TABLE events (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  happened_at timestamptz NOT NULL DEFAULT now()\n);',
+    },
+    fixable: true,
+    languages: ['sql', 'prisma'],
+    category: 'schema design',
+  },
+  check(context) {
+    const { model, group } = context;
+    for (const table of model.tables.values()) {
+      for (const column of table.columns) {
+        // A copy (PARTITION OF, LIKE) is reported where its source defines it.
+        if (!isOwnColumn(table, column)) continue;
+        const { type } = column;
+        // Arrays of timestamps are rare and deliberate; a schema-qualified name is a user type.
+        if (type.name !== 'timestamp' || type.arrayDims > 0 || type.schema) continue;
+        const label = columnsLabel(table.name, [column.name]);
+        const newType = type.modifiers.length > 0 ? `timestamptz(${type.modifiers[0]})` : 'timestamptz';
+        const range = type.range ?? column.origin.range;
+        context.report({
+          range,
+          message: `Column ${label} uses timestamp without time zone`,
+          fixes:
+            type.range && editableInPlace(group, type.range.file)
+              ? [
+                  {
+                    title: `Change ${label} to ${newType}`,
+                    edits: [replaceRange(type.range, newType)],
+                    preferred: true,
+                  },
+                ]
+              : [],
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,107 @@
+import { floatForMoney } from '../../server/src/engine/rules/float-for-money';
+import { ruleTester } from '../support/rule-tester';
+
+ruleTester(floatForMoney, {
+  valid: [
+    'CREATE TABLE orders (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  total numeric(12,2) NOT NULL\n);',
+    {
+      name: 'money kept as integer cents',
+      code: 'CREATE TABLE products (id bigint PRIMARY KEY, price_cents bigint NOT NULL, unit_price integer);',
+    },
+    {
+      name: 'rates, percentages, ratios and counts are not money',
+      code: 'CREATE TABLE tax_rules (\n  id bigint PRIMARY KEY,\n  tax_rate double precision NOT NULL,\n  discount_pct real,\n  price_ratio double precision,\n  total_count double precision,\n  fee_percentage real\n);',
+    },
+    {
+      name: 'a total that is not money: total only counts as the last word',
+      code: 'CREATE TABLE trips (id bigint PRIMARY KEY, total_distance double precision, total_hours real, latitude double precision);',
+    },
+    {
+      name: 'quoted names in a non-public schema',
+      code: 'CREATE SCHEMA billing;\nCREATE TABLE billing."Invoice" ("Id" bigint PRIMARY KEY, "totalAmount" numeric(14,4) NOT NULL);',
+    },
+    {
+      name: 'a later migration changes the column to numeric',
+      path: 'supabase/migrations/20240101000000_orders.sql',
+      code: 'CREATE TABLE orders (id bigint PRIMARY KEY, total double precision NOT NULL);',
+      files: {
+        'supabase/migrations/20240301000000_numeric.sql':
+          'ALTER TABLE orders ALTER COLUMN total TYPE numeric(12,2);',
+      },
+    },
+    {
+      name: 'a later ALTER TABLE drops the column',
+      code: 'CREATE TABLE orders (id bigint PRIMARY KEY, legacy_total real);\nALTER TABLE orders DROP COLUMN legacy_total;',
+    },
+    {
+      name: 'a domain over double precision is not judged',
+      code: 'CREATE DOMAIN measurement AS double precision;\nCREATE TABLE readings (id bigint PRIMARY KEY, cost measurement);',
+    },
+  ],
+  invalid: [
+    {
+      code: 'CREATE TABLE orders (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  total double precision NOT NULL CHECK (total >= 0)\n);',
+      errors: [
+        {
+          message: 'Column orders.total uses double precision for money',
+          line: 3,
+          column: 9,
+          text: 'double precision',
+        },
+      ],
+      output:
+        'CREATE TABLE orders (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  total numeric(12,2) NOT NULL CHECK (total >= 0)\n);',
+    },
+    {
+      name: 'the money type, with a numeric default',
+      code: 'CREATE TABLE invoices (id bigint PRIMARY KEY, amount money NOT NULL DEFAULT 0);',
+      errors: [{ message: 'Column invoices.amount uses the money type', text: 'money' }],
+      fixes: [
+        {
+          title: 'Change invoices.amount to numeric(12,2)',
+          output: 'CREATE TABLE invoices (id bigint PRIMARY KEY, amount numeric(12,2) NOT NULL DEFAULT 0);',
+        },
+      ],
+    },
+    {
+      name: 'a money default numeric cannot read: reported without a fix',
+      code: "CREATE TABLE invoices (id bigint PRIMARY KEY, amount money NOT NULL DEFAULT '$0.00');",
+      errors: [{ message: 'Column invoices.amount uses the money type' }],
+      output: null,
+    },
+    {
+      name: 'a Prisma migration with camelCase names',
+      path: 'prisma/migrations/20240101000000_init/migration.sql',
+      code: 'CREATE TABLE "OrderItem" (\n    "id" BIGSERIAL NOT NULL,\n    "unitPrice" DOUBLE PRECISION NOT NULL,\n    "quantity" INTEGER NOT NULL,\n\n    CONSTRAINT "OrderItem_pkey" PRIMARY KEY ("id")\n);\n',
+      errors: [{ message: 'Column OrderItem.unitPrice uses double precision for money', line: 3 }],
+      output:
+        'CREATE TABLE "OrderItem" (\n    "id" BIGSERIAL NOT NULL,\n    "unitPrice" numeric(12,2) NOT NULL,\n    "quantity" INTEGER NOT NULL,\n\n    CONSTRAINT "OrderItem_pkey" PRIMARY KEY ("id")\n);\n',
+    },
+    {
+      name: 'real and float columns added by ALTER TABLE in a non-public schema',
+      code: 'CREATE SCHEMA billing;\nCREATE TABLE billing.subscriptions (id bigint PRIMARY KEY);\nALTER TABLE billing.subscriptions ADD COLUMN monthly_fee real, ADD COLUMN order_total float;',
+      errors: [
+        { message: 'Column subscriptions.monthly_fee uses real for money', text: 'real' },
+        { message: 'Column subscriptions.order_total uses double precision for money', text: 'float' },
+      ],
+      output:
+        'CREATE SCHEMA billing;\nCREATE TABLE billing.subscriptions (id bigint PRIMARY KEY);\nALTER TABLE billing.subscriptions ADD COLUMN monthly_fee numeric(12,2), ADD COLUMN order_total numeric(12,2);',
+    },
+    {
+      name: 'an array of prices keeps its dimension',
+      code: 'CREATE TABLE products (id bigint PRIMARY KEY, tier_prices float8[] NOT NULL);',
+      errors: [{ message: 'Column products.tier_prices uses double precision for money', text: 'float8[]' }],
+      output: 'CREATE TABLE products (id bigint PRIMARY KEY, tier_prices numeric(12,2)[] NOT NULL);',
+    },
+    {
+      name: 'an earlier migration cannot be edited in place: reported without a fix',
+      path: 'supabase/migrations/20240101000000_orders.sql',
+      code: 'CREATE TABLE orders (id bigint PRIMARY KEY, total double precision NOT NULL);',
+      files: {
+        'supabase/migrations/20240201000000_more.sql': 'ALTER TABLE orders ADD COLUMN note text;',
+      },
+      errors: [{ message: 'Column orders.total uses double precision for money' }],
+      output: null,
+    },
+  ],
+});

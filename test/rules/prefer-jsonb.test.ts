@@ -1,0 +1,92 @@
+import { preferJsonb } from '../../server/src/engine/rules/prefer-jsonb';
+import { ruleTester } from '../support/rule-tester';
+
+ruleTester(preferJsonb, {
+  valid: [
+    'CREATE TABLE webhooks (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  payload jsonb NOT NULL\n);',
+    {
+      name: 'jsonb arrays',
+      code: "CREATE TABLE batches (id bigint PRIMARY KEY, items jsonb[] NOT NULL DEFAULT '{}');",
+    },
+    {
+      name: 'json in a view or a function is not a column',
+      code: 'CREATE TABLE settings (id bigint PRIMARY KEY, data jsonb NOT NULL);\nCREATE VIEW settings_text AS SELECT id, data::json AS raw FROM settings;\nCREATE FUNCTION to_doc(x jsonb) RETURNS json LANGUAGE sql AS $$ SELECT x::json $$;',
+    },
+    {
+      name: 'a domain over json is a deliberate choice (the exact text is kept)',
+      code: 'CREATE DOMAIN raw_json AS json;\nCREATE TABLE webhook_deliveries (id bigint PRIMARY KEY, body raw_json NOT NULL);',
+    },
+    {
+      name: 'quoted names in a non-public schema',
+      code: 'CREATE SCHEMA app;\nCREATE TABLE app."Settings" ("Id" bigint PRIMARY KEY, "Value" jsonb);',
+    },
+    {
+      name: 'a later migration changes the column to jsonb',
+      path: 'supabase/migrations/20240101000000_webhooks.sql',
+      code: 'CREATE TABLE webhooks (id bigint PRIMARY KEY, payload json NOT NULL);',
+      files: {
+        'supabase/migrations/20240301000000_jsonb.sql':
+          'ALTER TABLE webhooks ALTER COLUMN payload TYPE jsonb;',
+      },
+    },
+    {
+      name: 'a later ALTER TABLE drops the column',
+      code: 'CREATE TABLE webhooks (id bigint PRIMARY KEY, legacy json);\nALTER TABLE webhooks DROP COLUMN legacy;',
+    },
+  ],
+  invalid: [
+    {
+      code: 'CREATE TABLE webhooks (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  payload json NOT NULL\n);',
+      errors: [
+        { message: 'Column webhooks.payload uses json instead of jsonb', line: 3, column: 11, text: 'json' },
+      ],
+      output:
+        'CREATE TABLE webhooks (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  payload jsonb NOT NULL\n);',
+    },
+    {
+      name: 'json arrays become jsonb arrays',
+      code: "CREATE TABLE batches (id bigint PRIMARY KEY, items json[] NOT NULL DEFAULT '{}');",
+      errors: [{ message: 'Column batches.items uses json instead of jsonb', text: 'json[]' }],
+      fixes: [
+        {
+          title: 'Change batches.items to jsonb[]',
+          output: "CREATE TABLE batches (id bigint PRIMARY KEY, items jsonb[] NOT NULL DEFAULT '{}');",
+        },
+      ],
+    },
+    {
+      name: 'a json-typed default and an expression index keep working on jsonb',
+      code: "CREATE TABLE events (\n  id bigint PRIMARY KEY,\n  metadata json NOT NULL DEFAULT '{}'::json\n);\nCREATE INDEX events_kind_idx ON events ((metadata ->> 'kind'));",
+      errors: [{ message: 'Column events.metadata uses json instead of jsonb', line: 3 }],
+      output:
+        "CREATE TABLE events (\n  id bigint PRIMARY KEY,\n  metadata jsonb NOT NULL DEFAULT '{}'::json\n);\nCREATE INDEX events_kind_idx ON events ((metadata ->> 'kind'));",
+    },
+    {
+      name: 'a column added by ALTER TABLE, quoted, in a non-public schema',
+      code: 'CREATE SCHEMA app;\nCREATE TABLE app."Orders" ("Id" bigint PRIMARY KEY);\nALTER TABLE app."Orders" ADD COLUMN "Extra" JSON;',
+      errors: [{ message: 'Column Orders.Extra uses json instead of jsonb', line: 3, text: 'JSON' }],
+      output:
+        'CREATE SCHEMA app;\nCREATE TABLE app."Orders" ("Id" bigint PRIMARY KEY);\nALTER TABLE app."Orders" ADD COLUMN "Extra" jsonb;',
+    },
+    {
+      name: 'in the newest migration of a folder',
+      path: 'supabase/migrations/20240201000000_payload.sql',
+      files: {
+        'supabase/migrations/20240101000000_init.sql': 'CREATE TABLE webhooks (id bigint PRIMARY KEY);',
+      },
+      code: 'ALTER TABLE webhooks ADD COLUMN payload json;',
+      errors: [{ message: 'Column webhooks.payload uses json instead of jsonb' }],
+      output: 'ALTER TABLE webhooks ADD COLUMN payload jsonb;',
+    },
+    {
+      name: 'an earlier migration cannot be edited in place: reported without a fix',
+      path: 'supabase/migrations/20240101000000_webhooks.sql',
+      code: 'CREATE TABLE webhooks (id bigint PRIMARY KEY, payload json NOT NULL);',
+      files: {
+        'supabase/migrations/20240201000000_more.sql': 'ALTER TABLE webhooks ADD COLUMN note text;',
+      },
+      errors: [{ message: 'Column webhooks.payload uses json instead of jsonb' }],
+      output: null,
+    },
+  ],
+});

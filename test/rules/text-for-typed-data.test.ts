@@ -1,0 +1,140 @@
+import { textForTypedData } from '../../server/src/engine/rules/text-for-typed-data';
+import { ruleTester } from '../support/rule-tester';
+
+const customers =
+  'CREATE TABLE customers (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text NOT NULL);\n';
+
+ruleTester(textForTypedData, {
+  valid: [
+    'CREATE TABLE users (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  is_active boolean NOT NULL DEFAULT true,\n  last_login_at timestamptz,\n  birth_date date,\n  login_count integer NOT NULL DEFAULT 0,\n  ip_address inet,\n  settings_json jsonb\n);',
+    {
+      name: 'ambiguous names stay silent',
+      code: 'CREATE TABLE documents (\n  id bigint PRIMARY KEY,\n  format text NOT NULL,\n  data text,\n  at text,\n  date text,\n  status text,\n  description text,\n  external_id text\n);',
+    },
+    {
+      name: 'an id from another system: no table of that name',
+      code:
+        customers +
+        'CREATE TABLE payments (id bigint PRIMARY KEY, stripe_customer_id text NOT NULL, payer_id text);',
+    },
+    {
+      name: 'a column in a foreign key belongs to foreign-key-type-mismatch',
+      code: 'CREATE TABLE countries (id uuid PRIMARY KEY, code text NOT NULL UNIQUE);\nCREATE TABLE addresses (id bigint PRIMARY KEY, country_id text NOT NULL REFERENCES countries (code) ON DELETE RESTRICT);',
+    },
+    {
+      name: 'the referenced table has a text key',
+      code: 'CREATE TABLE currencies (id text PRIMARY KEY);\nCREATE TABLE prices (id bigint PRIMARY KEY, currency_id text NOT NULL);',
+    },
+    {
+      name: 'a column of the primary key is left to the key rules',
+      code: customers + 'CREATE TABLE customer_profiles (customer_id text PRIMARY KEY, bio text);',
+    },
+    {
+      name: 'a domain over text is a deliberate type',
+      code: "CREATE DOMAIN iso_date AS text CHECK (VALUE ~ '^\\d{4}-\\d{2}-\\d{2}$');\nCREATE TABLE people (id bigint PRIMARY KEY, birth_date iso_date);",
+    },
+    {
+      name: 'quoted names in a non-public schema, correctly typed',
+      code: 'CREATE SCHEMA app;\nCREATE TABLE app."Visit" ("id" bigint PRIMARY KEY, "visitorIp" inet, "createdAt" timestamptz NOT NULL DEFAULT now(), "isBot" boolean NOT NULL DEFAULT false);',
+    },
+    {
+      name: 'a later migration changes the type',
+      path: 'supabase/migrations/20240101000000_users.sql',
+      code: 'CREATE TABLE users (id bigint PRIMARY KEY, last_login_at text);',
+      files: {
+        'supabase/migrations/20240301000000_login_at.sql':
+          'ALTER TABLE users ALTER COLUMN last_login_at TYPE timestamptz USING last_login_at::timestamptz;',
+      },
+    },
+    {
+      name: 'text arrays are not judged',
+      code: 'CREATE TABLE posts (id bigint PRIMARY KEY, published_date text[], tag_ids text[]);',
+    },
+  ],
+  invalid: [
+    {
+      code: "CREATE TABLE users (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  is_active text NOT NULL DEFAULT 'true',\n  last_login_at varchar(30),\n  login_count text NOT NULL DEFAULT '0',\n  ip_address character varying(45),\n  settings_json text NOT NULL DEFAULT '{}'\n);",
+      errors: [
+        { message: 'Column users.is_active uses text for a flag', line: 3, column: 13, text: 'text' },
+        { message: 'Column users.last_login_at uses varchar(30) for a timestamp', text: 'varchar(30)' },
+        { message: 'Column users.login_count uses text for a count' },
+        {
+          message: 'Column users.ip_address uses varchar(45) for an IP address',
+          text: 'character varying(45)',
+        },
+        { message: 'Column users.settings_json uses text for JSON' },
+      ],
+      output:
+        "CREATE TABLE users (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  is_active boolean NOT NULL DEFAULT 'true',\n  last_login_at timestamptz,\n  login_count integer NOT NULL DEFAULT '0',\n  ip_address inet,\n  settings_json jsonb NOT NULL DEFAULT '{}'\n);",
+    },
+    {
+      name: 'a *_id holding the uuid key of a table of that name',
+      code:
+        customers +
+        'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id text NOT NULL, category_id varchar(20));\nCREATE TABLE categories (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);',
+      errors: [
+        { message: 'Column orders.customer_id uses text for a reference to customers.id (uuid)' },
+        { message: 'Column orders.category_id uses varchar(20) for a reference to categories.id (bigint)' },
+      ],
+      output:
+        customers +
+        'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id uuid NOT NULL, category_id bigint);\nCREATE TABLE categories (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);',
+    },
+    {
+      name: 'defaults that keep working: now(), CURRENT_DATE, a valid literal',
+      code: 'CREATE TABLE audits (id bigint PRIMARY KEY, created_at text NOT NULL DEFAULT now(), audit_date text DEFAULT CURRENT_DATE, has_errors text DEFAULT false);',
+      errors: [
+        { message: 'Column audits.created_at uses text for a timestamp' },
+        { message: 'Column audits.audit_date uses text for a date' },
+        { message: 'Column audits.has_errors uses text for a flag' },
+      ],
+      output:
+        'CREATE TABLE audits (id bigint PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now(), audit_date date DEFAULT CURRENT_DATE, has_errors boolean DEFAULT false);',
+    },
+    {
+      name: 'a default the new type cannot read, or a CHECK on the text: reported without a fix',
+      code: "CREATE TABLE products (\n  id bigint PRIMARY KEY,\n  metadata text NOT NULL DEFAULT '',\n  is_featured char(1) NOT NULL CHECK (is_featured IN ('Y', 'N'))\n);",
+      errors: [
+        { message: 'Column products.metadata uses text for JSON' },
+        { message: 'Column products.is_featured uses char(1) for a flag' },
+      ],
+      output: null,
+    },
+    {
+      name: 'a camelCase column added by ALTER TABLE in a non-public schema',
+      code: 'CREATE SCHEMA app;\nCREATE TABLE app."Visit" ("id" bigint PRIMARY KEY);\nALTER TABLE app."Visit" ADD COLUMN "visitorIp" varchar(45), ADD COLUMN "payload" text;',
+      errors: [
+        { message: 'Column Visit.visitorIp uses varchar(45) for an IP address', line: 3 },
+        { message: 'Column Visit.payload uses text for JSON' },
+      ],
+      output:
+        'CREATE SCHEMA app;\nCREATE TABLE app."Visit" ("id" bigint PRIMARY KEY);\nALTER TABLE app."Visit" ADD COLUMN "visitorIp" inet, ADD COLUMN "payload" jsonb;',
+    },
+    {
+      name: 'ALTER COLUMN … TYPE text: converting data needs USING, so no fix',
+      code: 'CREATE TABLE orders (id bigint PRIMARY KEY, shipped_at timestamptz);\nALTER TABLE orders ALTER COLUMN shipped_at TYPE text;',
+      errors: [{ message: 'Column orders.shipped_at uses text for a timestamp', line: 2, text: 'text' }],
+      output: null,
+    },
+    {
+      name: 'an earlier migration cannot be edited in place: reported without a fix',
+      path: 'supabase/migrations/20240101000000_users.sql',
+      code: 'CREATE TABLE users (id bigint PRIMARY KEY, is_admin text NOT NULL);',
+      files: {
+        'supabase/migrations/20240201000000_more.sql': 'ALTER TABLE users ADD COLUMN note text;',
+      },
+      errors: [{ message: 'Column users.is_admin uses text for a flag' }],
+      output: null,
+    },
+    {
+      name: 'the newest migration of a folder',
+      path: 'supabase/migrations/20240201000000_flags.sql',
+      files: {
+        'supabase/migrations/20240101000000_init.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);',
+      },
+      code: "ALTER TABLE users ADD COLUMN is_admin text NOT NULL DEFAULT 'f';",
+      errors: [{ message: 'Column users.is_admin uses text for a flag' }],
+      output: "ALTER TABLE users ADD COLUMN is_admin boolean NOT NULL DEFAULT 'f';",
+    },
+  ],
+});

@@ -1,0 +1,108 @@
+import { timestampWithoutTimeZone } from '../../server/src/engine/rules/timestamp-without-time-zone';
+import { ruleTester } from '../support/rule-tester';
+
+ruleTester(timestampWithoutTimeZone, {
+  valid: [
+    'CREATE TABLE events (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  happened_at timestamptz NOT NULL DEFAULT now()\n);',
+    {
+      name: 'spelled out with time zone, and with a precision',
+      code: 'CREATE TABLE events (\n  id bigint PRIMARY KEY,\n  happened_at timestamp with time zone NOT NULL,\n  recorded_at timestamptz(3)\n);',
+    },
+    {
+      name: 'date and time columns are not timestamps',
+      code: 'CREATE TABLE shifts (id bigint PRIMARY KEY, day date NOT NULL, starts time NOT NULL, ends time with time zone);',
+    },
+    {
+      name: 'an array of timestamps is left alone',
+      code: 'CREATE TABLE schedules (id bigint PRIMARY KEY, slots timestamp[] NOT NULL);',
+    },
+    {
+      name: 'a domain over timestamp is a deliberate choice',
+      code: 'CREATE DOMAIN local_time_of_day AS timestamp;\nCREATE TABLE alarms (id bigint PRIMARY KEY, rings_at local_time_of_day NOT NULL);',
+    },
+    {
+      name: 'quoted names in a non-public schema',
+      code: 'CREATE SCHEMA audit;\nCREATE TABLE audit."Log" ("Id" bigint PRIMARY KEY, "createdAt" timestamptz(3) NOT NULL DEFAULT CURRENT_TIMESTAMP);',
+    },
+    {
+      name: 'a later migration changes the column to timestamptz',
+      path: 'supabase/migrations/20240101000000_events.sql',
+      code: 'CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamp NOT NULL);',
+      files: {
+        'supabase/migrations/20240301000000_events_tz.sql':
+          "ALTER TABLE events ALTER COLUMN happened_at TYPE timestamptz USING happened_at AT TIME ZONE 'UTC';",
+      },
+    },
+    {
+      name: 'a later ALTER TABLE drops the column',
+      code: 'CREATE TABLE events (id bigint PRIMARY KEY, legacy_at timestamp);\nALTER TABLE events DROP COLUMN legacy_at;',
+    },
+  ],
+  invalid: [
+    {
+      code: 'CREATE TABLE events (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  happened_at timestamp NOT NULL DEFAULT now()\n);',
+      errors: [
+        {
+          message: 'Column events.happened_at uses timestamp without time zone',
+          line: 3,
+          column: 15,
+          text: 'timestamp',
+        },
+      ],
+      output:
+        'CREATE TABLE events (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  happened_at timestamptz NOT NULL DEFAULT now()\n);',
+    },
+    {
+      name: 'a Prisma migration: the precision is kept',
+      path: 'prisma/migrations/20240101000000_init/migration.sql',
+      code: 'CREATE TABLE "User" (\n    "id" TEXT NOT NULL,\n    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,\n    "deletedAt" timestamp(6) without time zone,\n\n    CONSTRAINT "User_pkey" PRIMARY KEY ("id")\n);\n',
+      errors: [
+        { message: 'Column User.createdAt uses timestamp without time zone', text: 'TIMESTAMP(3)' },
+        {
+          message: 'Column User.deletedAt uses timestamp without time zone',
+          text: 'timestamp(6) without time zone',
+        },
+      ],
+      fixes: [
+        {
+          title: 'Change User.createdAt to timestamptz(3)',
+          output:
+            'CREATE TABLE "User" (\n    "id" TEXT NOT NULL,\n    "createdAt" timestamptz(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,\n    "deletedAt" timestamp(6) without time zone,\n\n    CONSTRAINT "User_pkey" PRIMARY KEY ("id")\n);\n',
+        },
+      ],
+      output:
+        'CREATE TABLE "User" (\n    "id" TEXT NOT NULL,\n    "createdAt" timestamptz(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,\n    "deletedAt" timestamptz(6),\n\n    CONSTRAINT "User_pkey" PRIMARY KEY ("id")\n);\n',
+    },
+    {
+      name: 'a column added by ALTER TABLE in a non-public schema',
+      code: 'CREATE SCHEMA billing;\nCREATE TABLE billing.invoices (id bigint PRIMARY KEY);\nALTER TABLE billing.invoices ADD COLUMN paid_at timestamp;',
+      errors: [{ message: 'Column invoices.paid_at uses timestamp without time zone', line: 3 }],
+      output:
+        'CREATE SCHEMA billing;\nCREATE TABLE billing.invoices (id bigint PRIMARY KEY);\nALTER TABLE billing.invoices ADD COLUMN paid_at timestamptz;',
+    },
+    {
+      name: 'ALTER COLUMN … TYPE timestamp: the fix changes the type where it was last written',
+      code: 'CREATE TABLE events (id bigint PRIMARY KEY, happened_at text);\nALTER TABLE events ALTER COLUMN happened_at TYPE timestamp USING happened_at::timestamp;',
+      errors: [{ line: 2, text: 'timestamp' }],
+      output:
+        'CREATE TABLE events (id bigint PRIMARY KEY, happened_at text);\nALTER TABLE events ALTER COLUMN happened_at TYPE timestamptz USING happened_at::timestamp;',
+    },
+    {
+      name: 'a partitioned table: one finding on the parent, not one per partition',
+      code: "CREATE TABLE measurements (sensor_id bigint NOT NULL, taken_at timestamp NOT NULL, value numeric) PARTITION BY RANGE (taken_at);\nCREATE TABLE measurements_2024 PARTITION OF measurements FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+      errors: [{ message: 'Column measurements.taken_at uses timestamp without time zone' }],
+      output:
+        "CREATE TABLE measurements (sensor_id bigint NOT NULL, taken_at timestamptz NOT NULL, value numeric) PARTITION BY RANGE (taken_at);\nCREATE TABLE measurements_2024 PARTITION OF measurements FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+    },
+    {
+      name: 'an earlier migration cannot be edited in place: reported without a fix',
+      path: 'supabase/migrations/20240101000000_events.sql',
+      code: 'CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamp NOT NULL);',
+      files: {
+        'supabase/migrations/20240201000000_more.sql': 'ALTER TABLE events ADD COLUMN note text;',
+      },
+      errors: [{ message: 'Column events.happened_at uses timestamp without time zone' }],
+      output: null,
+    },
+  ],
+});

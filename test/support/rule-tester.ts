@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { DEFAULT_CONFIG, type ResolvedConfig } from '../../server/src/engine/config/config';
 import { applyEdits } from '../../server/src/engine/fixes/apply';
-import type { Finding, Fix } from '../../server/src/engine/findings';
+import { automaticFix, type Finding, type Fix } from '../../server/src/engine/findings';
 import { lintProject } from '../../server/src/engine/lint';
 import type { Rule } from '../../server/src/engine/rules/rule';
 import { syntaxError } from '../../server/src/engine/rules/syntax-error';
@@ -153,7 +153,7 @@ function checkError(actual: Finding, expected: ExpectedError, lines: LineIndex, 
 }
 
 function preferredFix(f: Finding): Fix | undefined {
-  return f.fixes.find((x) => x.preferred) ?? (f.fixes.length === 1 ? f.fixes[0] : undefined);
+  return automaticFix(f.fixes);
 }
 
 /** Applies fixes to the file under test, skipping a fix whose edits overlap one already taken. */

@@ -24,6 +24,16 @@ export interface Fix {
   createFiles?: { file: string; text: string }[];
   /** The fix `--fix` and "fix all" apply when a finding offers several. */
   preferred?: boolean;
+  /** A skeleton the user completes (e.g. a CHECK listing one value): offered, never applied unattended. */
+  manual?: boolean;
+}
+
+/** The fix applied without asking (`--fix`, fix-all): the preferred one, or the only one; never a manual one. */
+export function automaticFix<F extends { preferred?: boolean; manual?: boolean }>(
+  fixes: readonly F[],
+): F | undefined {
+  const candidates = fixes.filter((f) => !f.manual);
+  return candidates.find((f) => f.preferred) ?? (fixes.length === 1 ? candidates[0] : undefined);
 }
 
 export interface RelatedInfo extends SourceRange {

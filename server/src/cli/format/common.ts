@@ -59,10 +59,8 @@ export function lineIndexes(texts: ReadonlyMap<string, string>): (file: string) 
   };
 }
 
-/** The fix `--fix` applies for a finding: its preferred fix, or its only one. */
-export function autoFix<F extends { preferred?: boolean }>(fixes: readonly F[]): F | undefined {
-  return fixes.find((f) => f.preferred) ?? (fixes.length === 1 ? fixes[0] : undefined);
-}
+/** The fix `--fix` applies for a finding (see automaticFix). */
+export { automaticFix as autoFix } from '../../engine/findings';
 
 export interface Counts {
   error: number;

@@ -175,7 +175,7 @@ function checkFix(context: RuleContext, table: Table, column: Column, kind: Kind
   if (!value) return [];
   const check = `CHECK (${name} IN (${quoteLiteral(value)}))`;
   const edit = tableConstraintEdit(context, table, column, check);
-  return [{ title: `Add ${check} to ${table.name}`, edits: [edit], preferred: true }];
+  return [{ title: `Add ${check} to ${table.name} (then list every value)`, edits: [edit], manual: true }];
 }
 
 /**

@@ -3,7 +3,7 @@
  * line/column terms. Formatters are pure functions of (findings, context) → text, so they can be
  * tested without files or a terminal.
  */
-import type { Finding, Severity } from '../../engine/findings';
+import { automaticFix, type Finding, type Severity } from '../../engine/findings';
 import type { RuleMeta } from '../../engine/rules/rule';
 import { LineIndex } from '../../engine/text';
 
@@ -60,7 +60,7 @@ export function lineIndexes(texts: ReadonlyMap<string, string>): (file: string) 
 }
 
 /** The fix `--fix` applies for a finding (see automaticFix). */
-export { automaticFix as autoFix } from '../../engine/findings';
+export const autoFix = automaticFix;
 
 export interface Counts {
   error: number;

@@ -8,7 +8,11 @@ import { DEFAULT_CONFIG, type ResolvedConfig } from './config/config';
 import { compareFindings, type Finding, type Severity, type SeveritySetting } from './findings';
 import { buildSqlModel } from './model/build-sql';
 import { emptyModel, type SchemaModel } from './model/schema';
+import { buildPrismaModel } from './model/build-prisma';
+import { loadPrismaParser, parsePrisma, type ParsedPrisma } from './parse/prisma';
 import { loadSqlParser, parseSql, type ParsedSql } from './parse/sql';
+import { groupPrismaFiles, isPrismaFile } from './prisma/group';
+import { prismaMajorFromPackageJson } from './prisma/version';
 import type { FileGroup, SourceFile } from './project';
 import { allRules } from './rules';
 import type { Report, Rule, RuleContext } from './rules/rule';
@@ -37,14 +41,23 @@ export interface LintResult {
   /** The schema model of each group (the state after all its files). */
   models: Map<FileGroup, SchemaModel>;
   parsed: Map<string, ParsedSql>;
+  parsedPrisma: Map<string, ParsedPrisma>;
 }
+
+/**
+ * In a Prisma project the schema is written in `schema.prisma`: schema-design and tenancy findings
+ * go there, where the user fixes them, and not again on the SQL that `prisma migrate` generates,
+ * which keeps the migration-safety and syntax findings.
+ */
+const SCHEMA_CATEGORIES = new Set(['schema design', 'multi-tenancy']);
 
 /** Lints a set of files as one project. Never throws for bad input: it becomes findings. */
 export async function lintProject(
   files: readonly SourceFile[],
   options: LintOptions = {},
 ): Promise<LintResult> {
-  await loadSqlParser();
+  const prismaFiles = files.filter((f) => isPrismaFile(f.path));
+  await Promise.all([loadSqlParser(), prismaFiles.length > 0 ? loadPrismaParser() : undefined]);
   const config = options.config ?? DEFAULT_CONFIG;
   const rules = options.rules ?? allRules;
   const texts = new Map(files.map((f) => [f.path, f.text]));
@@ -53,9 +66,38 @@ export async function lintProject(
   const findings: Finding[] = [];
   const parsed = new Map<string, ParsedSql>();
   for (const f of sqlFiles) parsed.set(f.path, parseSql(f.text));
+  const parsedPrisma = new Map<string, ParsedPrisma>();
+  for (const f of prismaFiles) parsedPrisma.set(f.path, parsePrisma(f.text));
 
   const groups = groupFiles(sqlFiles, config);
+  const prismaGroups = groupPrismaFiles(prismaFiles).map((g) => ({ ...g, language: 'prisma' as const }));
   const models = new Map<FileGroup, SchemaModel>();
+  const prismaMajor = prismaVersion(files);
+
+  const run = (group: FileGroup, model: SchemaModel, syntaxErrors: SyntaxErrorInfo[]) => {
+    const language = group.language ?? 'sql';
+    const generatedByPrisma = language === 'sql' && group.tool === 'prisma' && prismaGroups.length > 0;
+    for (const rule of rules) {
+      const severity = severityOf(rule, config, options.ruleOverrides);
+      if (severity === 'off' || !rule.meta.languages.includes(language)) continue;
+      if (generatedByPrisma && SCHEMA_CATEGORIES.has(rule.meta.category)) continue;
+      const keepFixes = language === 'sql' || rule.meta.prismaFixes === true;
+      const context: RuleContext = {
+        model,
+        config,
+        group,
+        syntaxErrors,
+        fileText: (path) => texts.get(path) ?? '',
+        report: (r: Report) => findings.push(toFinding(rule, severity, keepFixes ? r : { ...r, fixes: [] })),
+      };
+      try {
+        rule.check(context);
+      } catch (e) {
+        findings.push(internalError(rule.meta.id, group.files[0] ?? '', e));
+      }
+    }
+  };
+
   for (const group of groups) {
     const groupFilesParsed = group.files.flatMap((path) => {
       const p = parsed.get(path);
@@ -75,26 +117,45 @@ export async function lintProject(
         syntaxErrors.push({ file: path, message: err.message, start: err.start, end: err.end });
       }
     }
-    for (const rule of rules) {
-      const severity = severityOf(rule, config, options.ruleOverrides);
-      if (severity === 'off') continue;
-      const context: RuleContext = {
-        model,
-        config,
-        group,
-        syntaxErrors,
-        fileText: (path) => texts.get(path) ?? '',
-        report: (r: Report) => findings.push(toFinding(rule, severity, r)),
-      };
-      try {
-        rule.check(context);
-      } catch (e) {
-        findings.push(internalError(rule.meta.id, group.files[0] ?? '', e));
-      }
-    }
+    run(group, model, syntaxErrors);
   }
 
-  return { findings: suppress(findings, texts).sort(compareFindings), groups, models, parsed };
+  for (const group of prismaGroups) {
+    let model: SchemaModel;
+    let syntaxErrors: SyntaxErrorInfo[] = [];
+    try {
+      const built = buildPrismaModel(
+        group.files.map((path) => ({ path, text: texts.get(path) ?? '', parsed: parsedPrisma.get(path)! })),
+        prismaMajor === undefined ? {} : { prismaMajor },
+      );
+      model = built.model;
+      syntaxErrors = built.errors;
+    } catch (e) {
+      model = emptyModel();
+      findings.push(internalError('model', group.files[0] ?? '', e));
+    }
+    models.set(group, model);
+    run(group, model, syntaxErrors);
+  }
+
+  return {
+    findings: suppress(findings, texts).sort(compareFindings),
+    groups: [...groups, ...prismaGroups],
+    models,
+    parsed,
+    parsedPrisma,
+  };
+}
+
+/** The Prisma major version the project depends on, from its package.json files. */
+function prismaVersion(files: readonly SourceFile[]): number | undefined {
+  for (const f of files) {
+    if (f.path === 'package.json' || f.path.endsWith('/package.json')) {
+      const major = prismaMajorFromPackageJson(f.text);
+      if (major !== undefined) return major;
+    }
+  }
+  return undefined;
 }
 
 function severityOf(

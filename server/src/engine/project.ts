@@ -27,6 +27,8 @@ export interface MigrationInfo {
  */
 export interface FileGroup {
   kind: 'migrations' | 'standalone';
+  /** What the files are written in (SQL when absent). */
+  language?: Language;
   /** Up scripts in the order the tool applies them. */
   files: string[];
   /** Down scripts of the folder (never applied to the model). */

@@ -58,6 +58,8 @@ export interface Column {
   /** Range of the column name. */
   nameRange: SourceRange;
   comment?: string;
+  /** Set when a Prisma schema wrote the column (its field, type, default and @updatedAt as written). */
+  prisma?: PrismaColumnInfo;
 }
 
 export type ConstraintKind = 'primary key' | 'unique' | 'foreign key' | 'check' | 'exclude';
@@ -89,6 +91,19 @@ export interface Constraint {
   /** CHECK expression text as written. */
   checkText?: string;
   origin: Origin;
+  /**
+   * Foreign keys whose ON DELETE / ON UPDATE was not written: the action that applies anyway. Prisma
+   * sets Restrict (SetNull when a field is optional) and Cascade; undefined where not known.
+   */
+  impliedOnDelete?: FkAction;
+  impliedOnUpdate?: FkAction;
+  /**
+   * True when the database does not enforce the constraint: a Prisma relation under
+   * `relationMode = "prisma"` (Prisma Client emulates it, and there is no index behind it).
+   */
+  notEnforced?: boolean;
+  /** Set when a Prisma schema wrote it: the model, and the field for a relation or a field attribute. */
+  prisma?: PrismaName;
 }
 
 export interface IndexElement {
@@ -126,6 +141,8 @@ export interface Index {
    */
   constraint?: string;
   origin: Origin;
+  /** Set when a Prisma schema wrote it (`@@index`, `@unique`, `@@unique`, `@id`, `@@id`). */
+  prisma?: PrismaName;
 }
 
 export type PolicyCommand = 'all' | 'select' | 'insert' | 'update' | 'delete';
@@ -185,6 +202,17 @@ export interface Table {
   origin: Origin;
   /** Every statement that created or altered the table, in order (for placing fixes after them). */
   statements: SourceRange[];
+  /**
+   * Created by `CREATE TABLE … AS SELECT` (or `SELECT … INTO`): the columns are the query's, and
+   * their types are known only where the query says (a cast, a literal, a column of a known
+   * table); elsewhere the type is `unknown`.
+   */
+  fromQuery?: boolean;
+  /**
+   * Set when a Prisma schema wrote the table: its model, or for the join table of an implicit
+   * many-to-many relation (`_CategoryToPost`), the model and field that declare the relation.
+   */
+  prisma?: PrismaName & { implicitManyToMany?: boolean };
 }
 
 export interface View {
@@ -192,6 +220,7 @@ export interface View {
   name: string;
   materialized: boolean;
   origin: Origin;
+  prisma?: PrismaName;
 }
 
 export interface EnumType {
@@ -199,6 +228,8 @@ export interface EnumType {
   name: string;
   values: string[];
   origin: Origin;
+  /** Set when a Prisma schema wrote it (`model` is then the enum's name). */
+  prisma?: PrismaName;
 }
 
 export interface Domain {
@@ -243,6 +274,48 @@ export interface SchemaModel {
   schemas: Set<string>;
   /** Extensions created (pgcrypto, uuid-ossp …). */
   extensions: Set<string>;
+  /** Set when the model was built from a Prisma schema. */
+  prisma?: PrismaSchemaInfo;
+}
+
+// ── Prisma ─────────────────────────────────────────────────────────────────────────────────────
+
+/** Names as a Prisma schema spells them (before `@map` / `@@map`), for messages such as `Post.authorId`. */
+export interface PrismaName {
+  /** The model (or enum, or view). */
+  model: string;
+  /** The field: of a column, of a relation (for its foreign key), of a field-level `@id`/`@unique`. */
+  field?: string;
+}
+
+export interface PrismaColumnInfo extends PrismaName {
+  field: string;
+  /** The Prisma type as written: `String`, `DateTime`, an enum's name, `Unsupported`. */
+  type: string;
+  /** `@db.VarChar(255)` → name `VarChar`, args `['255']`, and the attribute's range. */
+  nativeType?: { name: string; args: string[]; range: SourceRange };
+  /**
+   * `@default(…)` as written (`now()`, `cuid()`, `"draft"`). `client` is true when Prisma Client
+   * computes the value (`uuid()`, `cuid()`, `nanoid()`, `ulid()`): the database then has no
+   * default (the column's `default` is undefined), and writers other than Prisma Client get none.
+   */
+  default?: { expression: string; function?: string; client: boolean; range: SourceRange };
+  /**
+   * `@updatedAt`: Prisma Client sets the column on every update it makes, which counts like a
+   * BEFORE UPDATE trigger for writes through Prisma (not for other writers).
+   */
+  updatedAt?: boolean;
+}
+
+export interface PrismaSchemaInfo {
+  /** `relationMode` of the datasource: `prisma` means no foreign keys in the database. */
+  relationMode: 'foreignKeys' | 'prisma';
+  /** The datasource's provider (`postgresql`, `cockroachdb`, `mysql` …), when written. */
+  provider?: string;
+  /** Preview features of the generators. */
+  previewFeatures: string[];
+  /** The Prisma major version the schema is for, when known. */
+  prismaMajor?: number;
 }
 
 export function key(schema: string, name: string): string {

@@ -21,6 +21,11 @@ export interface RuleMeta {
   fixable: boolean;
   /** Where the rule applies. */
   languages: Language[];
+  /**
+   * The rule writes Prisma-native fixes for Prisma schemas. Without it, findings on a Prisma schema
+   * are reported without their (SQL) fixes.
+   */
+  prismaFixes?: boolean;
   /** The catalogue section. */
   category: 'schema design' | 'multi-tenancy' | 'migrations' | 'syntax';
 }

@@ -10,6 +10,7 @@ import {
   type QualifiedName,
   type SchemaModel,
   type Table,
+  type Trigger,
 } from './schema';
 
 export function findTable(model: SchemaModel, name: QualifiedName): Table | undefined {
@@ -30,10 +31,51 @@ export function foreignKeys(table: Table): Constraint[] {
 
 /** Every index on a table, including those that back its PRIMARY KEY and UNIQUE constraints. */
 export function indexesOf(model: SchemaModel, table: QualifiedName): Index[] {
-  const k = tableKey(table);
-  const out: Index[] = [];
-  for (const idx of model.indexes.values()) if (tableKey(idx.table) === k) out.push(idx);
-  return out;
+  return [...(byTable(model).indexes.get(tableKey(table)) ?? [])];
+}
+
+/** Triggers on a table. */
+export function triggersOn(model: SchemaModel, table: QualifiedName): Trigger[] {
+  return byTable(model).triggers.get(tableKey(table)) ?? [];
+}
+
+/** Foreign keys, anywhere in the schema, that reference a table. */
+export function foreignKeysTo(
+  model: SchemaModel,
+  table: QualifiedName,
+): { table: Table; constraint: Constraint }[] {
+  return byTable(model).referencedBy.get(tableKey(table)) ?? [];
+}
+
+interface TableIndex {
+  indexes: Map<string, Index[]>;
+  triggers: Map<string, Trigger[]>;
+  referencedBy: Map<string, { table: Table; constraint: Constraint }[]>;
+}
+
+/**
+ * Per-table views of a finished model, built once on first use: rules ask "the indexes of this
+ * table" for every table, and a scan of the whole model each time is quadratic on a large schema.
+ * Rules run on a model that no longer changes, so the views never go stale.
+ */
+const tableIndexes = new WeakMap<SchemaModel, TableIndex>();
+function byTable(model: SchemaModel): TableIndex {
+  let t = tableIndexes.get(model);
+  if (t) return t;
+  t = { indexes: new Map(), triggers: new Map(), referencedBy: new Map() };
+  const push = <V>(m: Map<string, V[]>, k: string, v: V) => {
+    const list = m.get(k);
+    if (list) list.push(v);
+    else m.set(k, [v]);
+  };
+  for (const idx of model.indexes.values()) push(t.indexes, tableKey(idx.table), idx);
+  for (const trg of model.triggers) push(t.triggers, tableKey(trg.table), trg);
+  for (const table of model.tables.values()) {
+    for (const c of table.constraints)
+      if (c.references) push(t.referencedBy, tableKey(c.references.table), { table, constraint: c });
+  }
+  tableIndexes.set(model, t);
+  return t;
 }
 
 /** The plain columns an index starts with, up to its first expression element. */

@@ -1,7 +1,7 @@
 import type { Fix, RelatedInfo, SourceRange } from '../findings';
 import { editableInPlace, replaceRange } from '../fixes/sql';
-import { indexesOf } from '../model/queries';
-import { tableKey, type Index, type IndexElement, type SchemaModel, type Table } from '../model/schema';
+import { foreignKeysTo, indexesOf } from '../model/queries';
+import type { Index, IndexElement, SchemaModel, Table } from '../model/schema';
 import type { FileGroup } from '../project';
 import type { Rule, RuleContext } from './rule';
 
@@ -141,12 +141,8 @@ function dropFix(context: RuleContext, model: SchemaModel, table: Table, index: 
 
 function referencedByForeignKey(model: SchemaModel, table: Table, index: Index): boolean {
   const columns = index.elements.map((e) => e.column);
-  for (const other of model.tables.values()) {
-    for (const c of other.constraints) {
-      const ref = c.references;
-      if (!ref || tableKey(ref.table) !== tableKey(table) || ref.columns.length !== columns.length) continue;
-      if (ref.columns.every((col) => columns.includes(col))) return true;
-    }
-  }
-  return false;
+  return foreignKeysTo(model, table).some(({ constraint }) => {
+    const ref = constraint.references!;
+    return ref.columns.length === columns.length && ref.columns.every((col) => columns.includes(col));
+  });
 }

@@ -8,8 +8,9 @@ import {
   isPartition,
   primaryKey,
   sameName,
+  triggersOn,
 } from '../model/queries';
-import { tableKey, type Column, type Table } from '../model/schema';
+import type { Column, Table } from '../model/schema';
 import { columnsLabel } from './messages';
 import { columnDefinitionEdits } from './missing-not-null';
 import type { Rule, RuleContext } from './rule';
@@ -87,12 +88,8 @@ function addedNotNullToExistingTable(table: Table, column: Column): boolean {
 }
 
 function setByInsertTrigger(context: RuleContext, table: Table): boolean {
-  return context.model.triggers.some(
-    (t) =>
-      tableKey(t.table) === tableKey(table) &&
-      t.timing === 'before' &&
-      t.forEachRow &&
-      t.events.includes('insert'),
+  return triggersOn(context.model, table).some(
+    (t) => t.timing === 'before' && t.forEachRow && t.events.includes('insert'),
   );
 }
 

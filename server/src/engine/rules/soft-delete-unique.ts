@@ -11,6 +11,7 @@ import {
 import {
   columnStatement,
   findColumn,
+  foreignKeysTo,
   indexesOf,
   isPartition,
   latestStatement,
@@ -19,14 +20,7 @@ import {
   primaryKey,
   softDeleteColumn,
 } from '../model/queries';
-import {
-  tableKey,
-  type Column,
-  type Constraint,
-  type Index,
-  type SchemaModel,
-  type Table,
-} from '../model/schema';
+import { type Column, type Constraint, type Index, type SchemaModel, type Table } from '../model/schema';
 import { columnsLabel } from './messages';
 import type { Rule, RuleContext } from './rule';
 
@@ -96,12 +90,9 @@ function deletedRowsCanBlock(model: SchemaModel, table: Table, index: Index, sof
   if (columns.some((name) => !findColumn(table, name))) return false;
   if (plain.some((name) => isFreshKey(findColumn(table, name)))) return false;
   if (plain.length === index.elements.length) {
-    for (const other of model.tables.values()) {
-      for (const fk of other.constraints) {
-        const ref = fk.references;
-        if (!ref || tableKey(ref.table) !== tableKey(table)) continue;
-        if (ref.columns.length === plain.length && ref.columns.every((c) => plain.includes(c))) return false;
-      }
+    for (const { constraint } of foreignKeysTo(model, table)) {
+      const ref = constraint.references!;
+      if (ref.columns.length === plain.length && ref.columns.every((c) => plain.includes(c))) return false;
     }
   }
   return true;

@@ -8,8 +8,9 @@ import {
   isPartition,
   sameName,
   tableListed,
+  triggersOn,
 } from '../model/queries';
-import { key, tableKey, type Column, type Table } from '../model/schema';
+import { key, type Column, type Table } from '../model/schema';
 import { columnsLabel } from './messages';
 import type { Rule, RuleContext } from './rule';
 
@@ -101,12 +102,8 @@ function message(label: string): string {
 }
 
 function hasBeforeUpdateTrigger(context: RuleContext, table: Table): boolean {
-  return context.model.triggers.some(
-    (t) =>
-      tableKey(t.table) === tableKey(table) &&
-      t.timing === 'before' &&
-      t.forEachRow &&
-      t.events.includes('update'),
+  return triggersOn(context.model, table).some(
+    (t) => t.timing === 'before' && t.forEachRow && t.events.includes('update'),
   );
 }
 
@@ -153,8 +150,7 @@ function functionSql(fnRef: string, column: string): string {
 
 /** `<table>_set_updated_at`, or with a suffix when the table already has a trigger of that name. */
 function triggerName(context: RuleContext, table: Table): string {
-  const taken = (name: string) =>
-    context.model.triggers.some((t) => t.name === name && tableKey(t.table) === tableKey(table));
+  const taken = (name: string) => triggersOn(context.model, table).some((t) => t.name === name);
   const base = `${table.name}_${FUNCTION_NAME}`;
   let name = truncateName(base);
   for (let i = 1; taken(name); i++) name = truncateName(base.slice(0, 63 - `_${i}`.length)) + `_${i}`;

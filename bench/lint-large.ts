@@ -1,0 +1,168 @@
+/**
+ * How fast is a whole lint of one large file, next to the parser alone?
+ *
+ *   node --import tsx bench/lint-large.ts [file.sql]
+ *
+ * Without a file it lints the 5 MB schema of generate-schema.ts, generated in memory. In one
+ * process, after a warm-up run of each, it times N runs of:
+ *   parse-only   libpg-query's parseSync of the whole text: the floor;
+ *   parseSql     our adapter (statement splitter + parse + offsets);
+ *   lintProject  the whole engine, all rules, default config, the text as one file.
+ * Goals (the issue): lint ≤ 2× parse-only, and 5 MB linted in under 2 s. It prints numbers only;
+ * tests never assert on time.
+ *
+ * With --per-rule it also times lintProject with no rules (parse + model) and with each rule alone
+ * (median of 3): the difference is what that rule costs.
+ */
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { basename } from 'node:path';
+import * as pg from 'libpg-query';
+import { lintProject } from '../server/src/engine/lint';
+import { loadSqlParser, parseSql } from '../server/src/engine/parse/sql';
+import { allRules } from '../server/src/engine/rules';
+import { generateSchema } from './generate-schema';
+
+/** Timed runs of each measurement (BENCH_RUNS overrides, e.g. 1 under --cpu-prof). */
+const N = Math.max(1, Number(process.env.BENCH_RUNS ?? 5) || 5);
+const GOAL_RATIO = 2;
+const GOAL_MS_PER_5MB = 2000;
+
+interface Timing {
+  label: string;
+  /** Wall time of each run, ms. */
+  times: number[];
+  /** CPU time (user + system, all threads) of each run, ms: steadier when the machine is busy. */
+  cpu: number[];
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Calls `fn` once to warm up, then N times, returning the wall times in ms and the last result. */
+async function measure<T>(label: string, fn: () => T | Promise<T>): Promise<{ timing: Timing; result: T }> {
+  let result = await fn();
+  const times: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    result = await fn();
+    times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  return { timing: { label, times, cpu }, result };
+}
+
+function pad(s: string, n: number, left = false): string {
+  return left ? s.padStart(n) : s.padEnd(n);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const perRule = args.includes('--per-rule');
+  const arg = args.find((a) => !a.startsWith('--'));
+  const t0 = performance.now();
+  const text = arg ? readFileSync(arg, 'utf8').replace(/^\uFEFF/, '') : generateSchema();
+  const loadMs = performance.now() - t0;
+  const path = arg ? basename(arg) : 'schema-5mb.sql';
+  const bytes = Buffer.byteLength(text);
+  const mb = bytes / 1e6;
+  await loadSqlParser();
+
+  const parseOnly = await measure('parse-only (parseSync)', () => pg.parseSync(text));
+  const adapter = await measure('parseSql (split+parse+offsets)', () => parseSql(text));
+  const lint = await measure('lintProject (all rules)', () => lintProject([{ path, text }]));
+
+  const statements = adapter.result.statements.length;
+  const floorStatements = parseOnly.result.stmts?.length ?? 0;
+  const syntaxErrors = adapter.result.errors.length;
+
+  console.log(`file:        ${arg ?? `(generated in memory in ${loadMs.toFixed(0)} ms) ${path}`}`);
+  console.log(`size:        ${mb.toFixed(2)} MB (${bytes} bytes, ${text.split('\n').length} lines)`);
+  console.log(`statements:  ${statements} (parseSync: ${floorStatements}; syntax errors: ${syntaxErrors})`);
+  console.log(`runs:        1 warm-up + ${N} timed, one process, node ${process.version}`);
+  console.log(
+    `load avg:    ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (wall times are noisy when this exceeds the cores)`,
+  );
+  console.log('');
+  const floor = median(parseOnly.timing.times);
+  const floorCpu = median(parseOnly.timing.cpu);
+  const header =
+    pad('', 32) +
+    ['median ms', 'min ms', 'stmts/s', 'MB/s', '× parse', 'cpu ms', 'cpu × parse']
+      .map((h) => pad(h, 12, true))
+      .join('');
+  console.log(header);
+  console.log('-'.repeat(header.length));
+  for (const { label, times, cpu } of [parseOnly.timing, adapter.timing, lint.timing]) {
+    const med = median(times);
+    const cells = [
+      med.toFixed(0),
+      Math.min(...times).toFixed(0),
+      Math.round(statements / (med / 1000)).toString(),
+      (mb / (med / 1000)).toFixed(2),
+      (med / floor).toFixed(2),
+      median(cpu).toFixed(0),
+      (median(cpu) / floorCpu).toFixed(2),
+    ];
+    console.log(pad(label, 32) + cells.map((c) => pad(c, 12, true)).join(''));
+  }
+  console.log('(medians of the timed runs; stmts/s and MB/s from the median wall time)');
+  console.log('');
+
+  const byRule = new Map<string, number>();
+  for (const f of lint.result.findings) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
+  const top = [...byRule].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 10);
+  console.log(`findings:    ${lint.result.findings.length}`);
+  for (const [rule, count] of top) console.log(`  ${pad(String(count), 7, true)}  ${rule}`);
+  console.log('');
+
+  const lintMs = median(lint.timing.times);
+  const ratio = lintMs / floor;
+  const per5mb = (lintMs / mb) * 5;
+  const cpuRatio = median(lint.timing.cpu) / floorCpu;
+  const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
+  console.log(
+    `${verdict(ratio <= GOAL_RATIO)}  lint ≤ ${GOAL_RATIO}× parse-only: ${lintMs.toFixed(0)} ms / ${floor.toFixed(0)} ms = ${ratio.toFixed(2)}× (cpu: ${cpuRatio.toFixed(2)}×)`,
+  );
+  console.log(
+    `${verdict(per5mb < GOAL_MS_PER_5MB)}  5 MB under ${GOAL_MS_PER_5MB} ms: ${lintMs.toFixed(0)} ms for ${mb.toFixed(2)} MB (${per5mb.toFixed(0)} ms per 5 MB)`,
+  );
+  console.log('');
+  if (perRule) {
+    const runs = 3;
+    const time = async (rules: typeof allRules): Promise<number> => {
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const c0 = process.cpuUsage();
+        await lintProject([{ path, text }], { rules });
+        const c = process.cpuUsage(c0);
+        times.push((c.user + c.system) / 1000);
+      }
+      return median(times);
+    };
+    const base = await time([]);
+    console.log(`per rule (cpu ms, median of ${runs}; rule = lint with it alone − lint with no rules):`);
+    console.log(`  ${pad(base.toFixed(0), 7, true)}  (no rules: parse + model + suppression)`);
+    const costs: [string, number][] = [];
+    for (const rule of allRules) costs.push([rule.meta.id, (await time([rule])) - base]);
+    for (const [id, ms] of costs.sort((a, b) => b[1] - a[1]))
+      console.log(`  ${pad(ms.toFixed(0), 7, true)}  ${id}`);
+    console.log('');
+  }
+
+  // maxRSS is in kilobytes.
+  console.log(`peak RSS:    ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -67,3 +67,17 @@ CREATE TABLE order_items (
 );
 CREATE INDEX order_items_product_id_idx ON order_items (product_id);
 CREATE TRIGGER order_items_set_updated_at BEFORE UPDATE ON order_items FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- Row-level security: each tenant sees and writes only its own rows. The application runs
+-- SET app.tenant_id = '…' (SET LOCAL in each transaction behind a pool) before its queries.
+ALTER TABLE customers ENABLE ROW LEVEL SECURITY;
+ALTER TABLE customers FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON customers USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
+
+ALTER TABLE products ENABLE ROW LEVEL SECURITY;
+ALTER TABLE products FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON products USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
+
+ALTER TABLE orders ENABLE ROW LEVEL SECURITY;
+ALTER TABLE orders FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON orders USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);

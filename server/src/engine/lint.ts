@@ -7,7 +7,7 @@
 import { DEFAULT_CONFIG, type ResolvedConfig } from './config/config';
 import { compareFindings, type Finding, type Severity, type SeveritySetting } from './findings';
 import { buildSqlModel } from './model/build-sql';
-import { emptyModel, type SchemaModel } from './model/schema';
+import { emptyModel, tableKey, type SchemaModel } from './model/schema';
 import { buildPrismaModel } from './model/build-prisma';
 import { loadPrismaParser, parsePrisma, type ParsedPrisma } from './parse/prisma';
 import { loadSqlParser, parseSql, type ParsedSql } from './parse/sql';
@@ -134,6 +134,7 @@ export async function lintProject(
       model = emptyModel();
       findings.push(internalError('model', group.files[0] ?? '', e));
     }
+    adoptRowLevelSecurity(model, group, groups, models);
     models.set(group, model);
     run(group, model, syntaxErrors);
   }
@@ -145,6 +146,31 @@ export async function lintProject(
     parsed,
     parsedPrisma,
   };
+}
+
+/**
+ * Row-level security cannot be written in a Prisma schema: it lives in the SQL of the project's
+ * Prisma migrations. The schema's tables take their RLS state and policies from there.
+ */
+function adoptRowLevelSecurity(
+  model: SchemaModel,
+  prismaGroup: FileGroup,
+  sqlGroups: readonly FileGroup[],
+  models: Map<FileGroup, SchemaModel>,
+): void {
+  const root = prismaGroup.folder ?? '';
+  const migrations = sqlGroups.find(
+    (g) =>
+      g.tool === 'prisma' && (root === '' || g.folder === root || (g.folder ?? '').startsWith(`${root}/`)),
+  );
+  const sql = migrations && models.get(migrations);
+  if (!sql) return;
+  for (const [k, table] of model.tables) {
+    const migrated = sql.tables.get(k);
+    if (!migrated) continue;
+    table.rls = { ...migrated.rls };
+    model.policies.push(...sql.policies.filter((p) => tableKey(p.table) === k));
+  }
 }
 
 /** The Prisma major version the project depends on, from its package.json files. */

@@ -17,16 +17,17 @@ import type { RuleContext, Rule } from './rule';
 
 /**
  * Some columns are never meant to be empty: the parent key of a row that belongs to its parent, the
- * tenant a row belongs to, the moment it was written. Only NOT NULL makes the database keep that.
+ * moment it was written. Only NOT NULL makes the database keep that. (The tenant a row belongs to
+ * is tenant-column-nullable's.)
  */
 export const missingNotNull: Rule = {
   meta: {
     id: 'missing-not-null',
     defaultSeverity: 'info',
     description:
-      'A nullable column that should always hold a value: the key of a cascading parent, the tenant column, an audit timestamp.',
+      'A nullable column that should always hold a value: the key of a cascading parent, an audit timestamp.',
     rationale:
-      'A row whose foreign key cascades deletes from its parent is part of that parent; with a NULL key it is an orphan that no parent deletion ever removes. A NULL tenant column puts a row outside every tenant (invisible to tenant policies, or visible to all of them). A NULL created_at or updated_at breaks every "newest first" list and every audit question. NOT NULL turns each of these into an error at write time instead of a mystery later; PostgreSQL checks it at no cost.',
+      'A row whose foreign key cascades deletes from its parent is part of that parent; with a NULL key it is an orphan that no parent deletion ever removes. A NULL created_at or updated_at breaks every "newest first" list and every audit question. NOT NULL turns each of these into an error at write time instead of a mystery later; PostgreSQL checks it at no cost.',
     example: {
       bad: 'CREATE TABLE order_items (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  order_id bigint REFERENCES orders (id) ON DELETE CASCADE\n);',
       good: 'CREATE TABLE order_items (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  order_id bigint NOT NULL REFERENCES orders (id) ON DELETE CASCADE\n);',
@@ -67,7 +68,8 @@ export const missingNotNull: Rule = {
 function nullableMessage(context: RuleContext, table: Table, column: Column): string | undefined {
   const { config } = context;
   const label = columnsLabel(table.name, [column.name]);
-  if (sameName(column.name, config.tenantColumn)) return `Tenant column ${label} is nullable`;
+  // The tenant column is tenant-column-nullable's (with its foreign key to the tenants table).
+  if (sameName(column.name, config.tenantColumn)) return undefined;
   const { created, updated } = config.auditColumns;
   // Without a default, a NULL created_at is missing-default's finding (its fix adds both), and a
   // NULL updated_at is the deliberate "never updated" design.

@@ -52,8 +52,16 @@ test('docs/rules has exactly one page per rule, with the required sections', () 
   for (const rule of allRules) {
     const text = readFileSync(`docs/rules/${rule.meta.id}.md`, 'utf8');
     assert.match(text, new RegExp(`^# ${rule.meta.id}\\n`), `${rule.meta.id}: title`);
-    assert.match(text, new RegExp(`Severity: \\*\\*${rule.meta.defaultSeverity}\\*\\*`), `${rule.meta.id}: severity`);
-    assert.match(text, new RegExp(`Fixable: ${rule.meta.fixable ? 'yes' : 'no'}`), `${rule.meta.id}: fixable`);
+    assert.match(
+      text,
+      new RegExp(`Severity: \\*\\*${rule.meta.defaultSeverity}\\*\\*`),
+      `${rule.meta.id}: severity`,
+    );
+    assert.match(
+      text,
+      new RegExp(`Fixable: ${rule.meta.fixable ? 'yes' : 'no'}`),
+      `${rule.meta.id}: fixable`,
+    );
     for (const section of ['## Why', '## Bad', '## Good', '## Configure']) {
       assert.ok(text.includes(section), `${rule.meta.id}: ${section}`);
     }

@@ -26,7 +26,9 @@ test('examples/good has no finding at all', async () => {
 test('examples/bad triggers every rule at least once', async () => {
   const { findings } = await lintProject(readTree('examples/bad'));
   const fired = new Set(findings.map((f) => f.ruleId));
-  const schemaDesign = allRules.filter((r) => r.meta.category === 'schema design' || r.meta.category === 'syntax');
+  const schemaDesign = allRules.filter(
+    (r) => r.meta.category === 'schema design' || r.meta.category === 'syntax',
+  );
   assert.deepEqual(
     schemaDesign.map((r) => r.meta.id).filter((id) => !fired.has(id)),
     [],

@@ -47,6 +47,7 @@ export interface ValidateOptions {
 
 interface SchemaWasm {
   lint(input: string): string;
+  format(schema: string, params: string): string;
 }
 
 interface EngineDiagnostic {
@@ -151,4 +152,26 @@ export async function validatePrismaSchema(
   }
   result.valid = result.errors.length === 0;
   return result;
+}
+
+/**
+ * What `prisma format` makes of a schema (one text, or the files of a multi-file schema), file by
+ * file. Throws when the engine fails.
+ */
+export function formatPrismaSchema(input: string | readonly SourceFile[]): SourceFile[] {
+  const files = typeof input === 'string' ? [{ path: 'schema.prisma', text: input }] : [...input];
+  const { wasm } = loadEngine();
+  const params = {
+    textDocument: { uri: 'file:///schema.prisma' },
+    options: { tabSize: 2, insertSpaces: true },
+  };
+  lastPanic = undefined;
+  try {
+    const out = JSON.parse(
+      wasm.format(JSON.stringify(files.map((f) => [f.path, f.text])), JSON.stringify(params)),
+    ) as [string, string][];
+    return out.map(([path, text]) => ({ path, text }));
+  } catch (e) {
+    throw new Error(lastPanic ?? (e instanceof Error ? e.message : String(e)));
+  }
 }

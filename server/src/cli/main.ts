@@ -14,6 +14,8 @@ import { compareFindings, type Finding, type SeveritySetting } from '../engine/f
 import { lintProject } from '../engine/lint';
 import type { SourceFile } from '../engine/project';
 import { allRules } from '../engine/rules';
+import { LineIndex } from '../engine/text';
+import { MIGRATION_FAILS, verifyProject } from '../engine/verify';
 import { runFixLoop, writeFixes, type WriteTarget } from './fix';
 import { CONFIG_FILE, collectFiles, findRoot, toRootPath, UsageError } from './files';
 import {
@@ -39,6 +41,8 @@ Commands:
 Options:
   -f, --format <name>     stylish (default), json, sarif or github
       --fix               Apply fixes until nothing more applies, then report what is left
+      --verify            Also run the migrations in an embedded PostgreSQL 18 (PGlite) and
+                          report each statement it rejects (rule migration-fails)
       --rule <id=level>   Set a rule's severity: off, warn or error (repeatable)
       --max-warnings <n>  Exit with 1 when there are more than n warnings
       --quiet             Report errors only (warnings still count for --max-warnings)
@@ -60,6 +64,7 @@ internal failure.
 const OPTIONS = {
   format: { type: 'string', short: 'f' },
   fix: { type: 'boolean' },
+  verify: { type: 'boolean' },
   rule: { type: 'string', multiple: true },
   'max-warnings': { type: 'string' },
   quiet: { type: 'boolean' },
@@ -269,6 +274,12 @@ async function lintCommand(paths: string[], flags: Flags): Promise<number> {
     findings = await lint(sources);
     texts = new Map(sources.map((f) => [f.path, f.text]));
   }
+  if (flags.verify) {
+    findings = [
+      ...findings,
+      ...(await verify(texts, loaded.config, overrides, ciPaths(root, cwd).displayPath)),
+    ];
+  }
   if (loaded.text !== undefined) texts.set(toRootPath(root, join(root, CONFIG_FILE)), loaded.text);
 
   const all = [...extra, ...findings].sort(compareFindings);
@@ -289,6 +300,34 @@ async function lintCommand(paths: string[], flags: Flags): Promise<number> {
     exitCode ||= 1;
   }
   return exitCode;
+}
+
+/**
+ * `--verify`: runs the migrations (after --fix, as written to disk) in PGlite; what PostgreSQL
+ * rejects becomes `migration-fails` findings, what could not be checked a note on stderr.
+ */
+async function verify(
+  texts: ReadonlyMap<string, string>,
+  config: ResolvedConfig,
+  overrides: Record<string, SeveritySetting>,
+  displayPath: (file: string) => string,
+): Promise<Finding[]> {
+  const rule = allRules.find((r) => r.meta.id === MIGRATION_FAILS)!;
+  if ((overrides[MIGRATION_FAILS] ?? config.rules[MIGRATION_FAILS]) === 'off') return [];
+  const files = [...texts].map(([path, text]) => ({ path, text }));
+  const result = await verifyProject(files, { config });
+  for (const note of result.notes) {
+    const at = new LineIndex(texts.get(note.file) ?? '').position(note.start);
+    err(`db-expert: --verify: ${displayPath(note.file)}:${at.line + 1}:${at.character + 1}: ${note.message}`);
+  }
+  // The rule reports the failures, with the configured severity and suppression comments.
+  const { findings } = await lintProject(files, {
+    config,
+    ruleOverrides: overrides,
+    rules: [rule],
+    verifyFailures: result.failures,
+  });
+  return findings;
 }
 
 function rulesCommand(flags: Flags): number {
@@ -370,7 +409,9 @@ async function main(argv: string[]): Promise<number | undefined> {
       return lintCommand(rest, flags);
     case 'rules': {
       if (rest.length > 0) throw new UsageError(`'rules' takes no arguments`);
-      const misplaced = (['fix', 'quiet', 'max-warnings'] as const).find((k) => flags[k] !== undefined);
+      const misplaced = (['fix', 'verify', 'quiet', 'max-warnings'] as const).find(
+        (k) => flags[k] !== undefined,
+      );
       if (misplaced) throw new UsageError(`--${misplaced} applies to 'lint', not 'rules'`);
       return rulesCommand(flags);
     }

@@ -26,6 +26,8 @@ export interface LintOptions {
   ruleOverrides?: Record<string, SeveritySetting>;
   /** The rules to run (all by default). */
   rules?: readonly Rule[];
+  /** Statements PostgreSQL rejected when the migrations ran (`--verify`), for `migration-fails`. */
+  verifyFailures?: readonly SyntaxErrorInfo[];
 }
 
 export interface SyntaxErrorInfo {
@@ -87,6 +89,7 @@ export async function lintProject(
         config,
         group,
         syntaxErrors,
+        verifyFailures: (options.verifyFailures ?? []).filter((f) => group.files.includes(f.file)),
         fileText: (path) => texts.get(path) ?? '',
         report: (r: Report) => findings.push(toFinding(rule, severity, keepFixes ? r : { ...r, fixes: [] })),
       };

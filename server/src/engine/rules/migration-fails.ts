@@ -1,12 +1,4 @@
-import type { Rule, RuleContext } from './rule';
-
-/** A statement PostgreSQL rejected when `--verify` ran the group (see engine/verify). */
-interface VerifiedFailure {
-  file: string;
-  start: number;
-  end: number;
-  message: string;
-}
+import type { Rule } from './rule';
 
 /**
  * Statements PostgreSQL rejects when the migrations run, in order, in an embedded PostgreSQL 18
@@ -30,9 +22,7 @@ export const migrationFails: Rule = {
     category: 'migrations',
   },
   check(context) {
-    const failures = (context as RuleContext & { verifyFailures?: readonly VerifiedFailure[] })
-      .verifyFailures;
-    for (const f of failures ?? []) {
+    for (const f of context.verifyFailures) {
       context.report({ range: { file: f.file, start: f.start, end: f.end }, message: f.message });
     }
   },

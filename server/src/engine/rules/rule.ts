@@ -44,6 +44,8 @@ export interface RuleContext {
   readonly group: FileGroup;
   /** Statements of the group's files that PostgreSQL's parser rejects. */
   readonly syntaxErrors: readonly { file: string; message: string; start: number; end: number }[];
+  /** Statements PostgreSQL rejected when the group's migrations ran (`--verify`); empty otherwise. */
+  readonly verifyFailures: readonly { file: string; message: string; start: number; end: number }[];
   /** The text of a file of the project (for fixes that must place or keep text). */
   fileText(path: string): string;
   report(report: Report): void;

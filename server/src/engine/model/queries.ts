@@ -160,18 +160,42 @@ export function fileOf(table: Table): string {
  */
 export function isOwnColumn(table: Table, column: Column): boolean {
   const at = column.origin.statement;
-  return table.statements.some((s) => s.file === at.file && s.start === at.start);
+  return statementStarts(table).get(at.file)?.has(at.start) ?? false;
+}
+
+/** The starts of a table's statements by file, built once per table (rules ask for every column). */
+const tableStatementStarts = new WeakMap<Table, Map<string, Set<number>>>();
+function statementStarts(table: Table): Map<string, Set<number>> {
+  let starts = tableStatementStarts.get(table);
+  if (!starts || starts.size === 0) {
+    starts = new Map();
+    for (const s of table.statements) {
+      const set = starts.get(s.file);
+      if (set) set.add(s.start);
+      else starts.set(s.file, new Set([s.start]));
+    }
+    tableStatementStarts.set(table, starts);
+  }
+  return starts;
 }
 
 /** The lower-case words of an identifier: `unit_price`, `unitPrice` and `UnitPrice` → unit, price. */
-export function nameWords(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((w) => w !== '');
+export function nameWords(name: string): readonly string[] {
+  let words = nameWordsCache.get(name);
+  if (!words) {
+    words = name
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter((w) => w !== '');
+    // Identifiers repeat across tables and rules; the cache is bounded for a long-lived server.
+    if (nameWordsCache.size > 50_000) nameWordsCache.clear();
+    nameWordsCache.set(name, words);
+  }
+  return words;
 }
+const nameWordsCache = new Map<string, string[]>();
 
 /** The CHECK constraints of a table that read the column. */
 export function checksOn(table: Table, column: string): Constraint[] {

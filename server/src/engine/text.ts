@@ -11,7 +11,11 @@ export interface Position {
   character: number;
 }
 
-/** Line starts of a text, for offset ↔ line/column. Built once per file, on demand. */
+/**
+ * Line starts of a text, for offset ↔ line/column. Built once per file, on demand. Lines end at
+ * `\n` (so also at `\r\n`, whose `\r` belongs to no column); a lone `\r` is not a line break,
+ * the way every other part of the engine counts lines.
+ */
 export class LineIndex {
   private readonly starts: number[];
   constructor(readonly text: string) {
@@ -23,7 +27,7 @@ export class LineIndex {
     return this.starts.length;
   }
   position(offset: number): Position {
-    const o = Math.max(0, Math.min(offset, this.text.length));
+    const o = Math.max(0, Math.min(Number.isFinite(offset) ? Math.floor(offset) : 0, this.text.length));
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {
@@ -31,19 +35,26 @@ export class LineIndex {
       if (this.starts[mid] <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: o - this.starts[lo] };
+    // The `\n` of a `\r\n` belongs to the end of its line.
+    return { line: lo, character: Math.min(o, this.lineEnd(lo)) - this.starts[lo] };
   }
   offset(pos: Position): number {
     if (pos.line >= this.starts.length) return this.text.length;
-    const start = this.starts[Math.max(0, pos.line)];
-    const end = pos.line + 1 < this.starts.length ? this.starts[pos.line + 1] - 1 : this.text.length;
-    return Math.min(start + Math.max(0, pos.character), end);
+    if (pos.line < 0) return 0;
+    const start = this.starts[pos.line];
+    return Math.min(start + Math.max(0, pos.character), this.lineEnd(pos.line));
   }
   lineStart(line: number): number {
     return this.starts[Math.max(0, Math.min(line, this.starts.length - 1))];
   }
+  /** Offset of the line's end, before its line break. */
   lineEnd(line: number): number {
-    return line + 1 < this.starts.length ? this.starts[line + 1] - 1 : this.text.length;
+    if (line < 0) return this.lineEnd(0);
+    if (line + 1 >= this.starts.length) return this.text.length;
+    const next = this.starts[line + 1];
+    return this.text.charCodeAt(next - 1) === 10 && this.text.charCodeAt(next - 2) === 13
+      ? next - 2
+      : next - 1;
   }
 }
 
@@ -72,12 +83,14 @@ export class ByteMap {
       if (c < 0x80) continue;
       this.at.push(i);
       this.byteAt.push(i + acc);
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
         acc += 2; // 4 bytes for 2 code units
         this.astral.push(i);
         this.units.push(2);
         i++;
       } else {
+        // A lone surrogate is sent as U+FFFD (3 bytes), as `String.prototype.toWellFormed` does.
         acc += c < 0x800 ? 1 : 2;
         this.units.push(1);
       }
@@ -89,10 +102,12 @@ export class ByteMap {
     return this.at.length === 0;
   }
 
-  /** UTF-16 offset → UTF-8 byte offset. */
+  /** UTF-16 offset → UTF-8 byte offset (an offset inside a surrogate pair maps to the pair's start). */
   toByte(offset: number): number {
     const k = countAtMost(this.at, offset - 1);
-    return offset + (k > 0 ? this.extra[k - 1] : 0);
+    if (k === 0) return offset;
+    if (this.at[k - 1] + this.units[k - 1] > offset) return this.byteAt[k - 1];
+    return offset + this.extra[k - 1];
   }
 
   /** UTF-8 byte offset → UTF-16 offset (a byte inside a character maps to that character). */

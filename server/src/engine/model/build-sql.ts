@@ -3,11 +3,23 @@
  * way PostgreSQL would run them. What the model cannot know (a table created by a file outside the
  * group) is skipped quietly: the model describes what the files say, and rules stay silent about
  * what they cannot see.
+ *
+ * Nothing here reads the scanner's tokens eagerly: every range or text that needs more than a
+ * node's start is a lazy property (see `lazy`), computed only when a rule reads it.
  */
 import type { SourceRange } from '../findings';
 import type { ParsedSql, PgNode, SqlStatement } from '../parse/sql';
-import { nodeOffset } from '../parse/sql';
-import { lazy, StatementText } from './ranges';
+import { doBlockStatements, nodeOffset } from '../parse/sql';
+import {
+  clauseTextEnd,
+  closingParen,
+  copyLazy,
+  hasWords,
+  lazy,
+  LazyOrigin,
+  LazyType,
+  StatementText,
+} from './ranges';
 import {
   emptyModel,
   key,
@@ -16,13 +28,16 @@ import {
   type ColumnType,
   type Constraint,
   type FkAction,
+  type FunctionDef,
   type Index,
   type IndexElement,
   type Origin,
+  type Policy,
   type PolicyCommand,
   type QualifiedName,
   type SchemaModel,
   type Table,
+  type TableKind,
   type TriggerEvent,
 } from './schema';
 
@@ -31,13 +46,26 @@ export interface SqlModelInput {
   parsed: ParsedSql;
 }
 
-export function buildSqlModel(files: readonly SqlModelInput[]): SchemaModel {
-  const builder = new SqlModelBuilder();
+export interface BuildOptions {
+  /**
+   * Called when applying a statement (or one command of an ALTER TABLE) threw: the builder skips
+   * it and goes on, so this is the only trace of a bug in the builder. Tests assert it is never
+   * called on real SQL.
+   */
+  onInternalError?: (error: unknown, file: string, statement: SqlStatement) => void;
+}
+
+export function buildSqlModel(files: readonly SqlModelInput[], options: BuildOptions = {}): SchemaModel {
+  const builder = new SqlModelBuilder(options);
   for (const f of files) builder.applyFile(f.path, f.parsed);
   return builder.model;
 }
 
-/** Type names as PostgreSQL's catalog spells them, from the names users write. */
+/**
+ * Type names as PostgreSQL's catalog spells them, from the names users write. The parser already
+ * turns the SQL-standard spellings (`integer`, `character varying`) into `pg_catalog.int4` …; what
+ * is left are names written as plain identifiers.
+ */
 const TYPE_ALIASES: Record<string, string> = {
   int: 'int4',
   integer: 'int4',
@@ -55,8 +83,6 @@ const TYPE_ALIASES: Record<string, string> = {
   decimal: 'numeric',
   boolean: 'bool',
   'character varying': 'varchar',
-  character: 'bpchar',
-  char: 'bpchar',
   'timestamp with time zone': 'timestamptz',
   'timestamp without time zone': 'timestamp',
   'time with time zone': 'timetz',
@@ -91,11 +117,25 @@ const FK_ACTIONS: Record<string, FkAction> = {
   d: 'set default',
 };
 
+/** CREATE TABLE … (LIKE source INCLUDING …): PostgreSQL's TableLikeOption bits. */
+const LIKE_COMMENTS = 1 << 0;
+const LIKE_CONSTRAINTS = 1 << 2;
+const LIKE_DEFAULTS = 1 << 3;
+const LIKE_GENERATED = 1 << 4;
+const LIKE_IDENTITY = 1 << 5;
+const LIKE_INDEXES = 1 << 6;
+
 export function strings(list: PgNode[] | undefined): string[] {
-  return (list ?? []).map((n) => (n.String?.sval as string | undefined) ?? '').filter((s) => s !== '');
+  const out: string[] = [];
+  if (!Array.isArray(list)) return out;
+  for (const n of list) {
+    const s = n?.String?.sval as string | undefined;
+    if (s) out.push(s);
+  }
+  return out;
 }
 
-/** Columns an expression reads (the last name of every column reference). */
+/** Columns an expression reads (the last name of every column reference), in the order written. */
 export function columnRefs(node: PgNode | undefined): string[] {
   const out = new Set<string>();
   const walk = (n: unknown): void => {
@@ -110,41 +150,255 @@ export function columnRefs(node: PgNode | undefined): string[] {
       if (fields.length > 0) out.add(fields[fields.length - 1]);
       return;
     }
-    for (const v of Object.values(obj)) walk(v);
+    for (const k in obj) {
+      const v = obj[k];
+      if (v && typeof v === 'object') walk(v);
+    }
   };
   walk(node);
   return [...out];
 }
 
 export function typeFromNode(typeName: PgNode): Omit<ColumnType, 'range'> & { serial?: Column['serial'] } {
-  const names = strings(typeName.names);
-  let schema: string | undefined;
+  const names = strings(typeName?.names);
+  const qualified = names.length > 1 && names[0] !== 'pg_catalog';
+  const schema = qualified ? names[names.length - 2] : undefined;
   let raw = names[names.length - 1] ?? 'unknown';
-  if (names.length > 1 && names[0] !== 'pg_catalog') schema = names[0];
-  const modifiers = (typeName.typmods ?? [])
-    .map((m: PgNode) => m.A_Const?.ival?.ival as number | undefined)
-    .filter((v: number | undefined): v is number => typeof v === 'number');
+  let modifiers = (Array.isArray(typeName?.typmods) ? (typeName.typmods as PgNode[]) : [])
+    // An integer constant 0 comes without its `ival` (the JSON leaves out default values).
+    .map((m) => (m.A_Const?.ival ? ((m.A_Const.ival.ival as number | undefined) ?? 0) : undefined))
+    .filter((v): v is number => typeof v === 'number');
+  // `interval day to second(3)`: the first modifier is the field mask, not a precision.
+  if (raw === 'interval' && !qualified) modifiers = modifiers.slice(1);
   const serial = names.length === 1 ? SERIALS[raw] : undefined;
-  raw = TYPE_ALIASES[raw] ?? raw;
-  const arrayDims = (typeName.arrayBounds ?? []).length;
+  if (!qualified) raw = TYPE_ALIASES[raw] ?? raw;
+  const arrayDims = Array.isArray(typeName?.arrayBounds) ? typeName.arrayBounds.length : 0;
   const base = TYPE_DISPLAY[raw] ?? raw;
   const written =
     (serial ?? base) + (modifiers.length > 0 ? `(${modifiers.join(', ')})` : '') + '[]'.repeat(arrayDims);
-  return {
+  const type: Omit<ColumnType, 'range'> & { serial?: Column['serial'] } = {
     name: raw,
-    ...(schema ? { schema } : {}),
     modifiers,
     arrayDims,
     written,
-    ...(serial ? { serial } : {}),
   };
+  if (schema) type.schema = schema;
+  if (serial) type.serial = serial;
+  return type;
 }
+
+/** The end of the identifier (plain or quoted) that starts at `at`. */
+function identifierEnd(text: string, at: number): number {
+  let i = at;
+  if (text.charCodeAt(i) === 34) {
+    for (i++; i < text.length; i++) {
+      if (text.charCodeAt(i) !== 34) continue;
+      if (text.charCodeAt(i + 1) === 34) i++;
+      else return i + 1;
+    }
+    return text.length;
+  }
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 40 || c === 12 || c === 11) break;
+    i++;
+  }
+  return i;
+}
+
+/** PostgreSQL truncates identifiers to 63 bytes (NAMEDATALEN - 1), never inside a character. */
+export function truncateName(name: string): string {
+  return clipBytes(name, 63);
+}
+
+function clipBytes(s: string, bytes: number): string {
+  if (Buffer.byteLength(s) <= bytes) return s;
+  let out = '';
+  let used = 0;
+  for (const ch of s) {
+    const n = Buffer.byteLength(ch);
+    if (used + n > bytes) break;
+    out += ch;
+    used += n;
+  }
+  return out;
+}
+
+/**
+ * PostgreSQL's makeObjectName: `name1_name2_label`, shortening the longer of name1 and name2 (never
+ * the label) until the whole fits in 63 bytes.
+ */
+function makeObjectName(name1: string, name2: string | undefined, label: string): string {
+  let n1 = Buffer.byteLength(name1);
+  let n2 = name2 ? Buffer.byteLength(name2) : 0;
+  const overhead = (label ? Buffer.byteLength(label) + 1 : 0) + (name2 ? 1 : 0);
+  const avail = 63 - overhead;
+  while (n1 + n2 > avail) {
+    if (n1 > n2) n1--;
+    else n2--;
+  }
+  let out = clipBytes(name1, n1);
+  if (name2) out += `_${clipBytes(name2, n2)}`;
+  if (label) out += `_${label}`;
+  return out;
+}
+
+/** The smallest `location` in a node's subtree: where its text starts. */
+function minLocation(node: unknown): number | undefined {
+  let min: number | undefined;
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) {
+      for (const x of n) walk(x);
+      return;
+    }
+    if (!n || typeof n !== 'object') return;
+    const obj = n as Record<string, unknown>;
+    for (const k in obj) {
+      const v = obj[k];
+      if (k === 'location') {
+        if (typeof v === 'number' && v >= 0 && (min === undefined || v < min)) min = v;
+      } else if (v && typeof v === 'object') walk(v);
+    }
+  };
+  walk(node);
+  return min;
+}
+
+/** A stable text for an index expression, for comparing two indexes (not for display). */
+function exprSummary(node: PgNode): string {
+  return JSON.stringify(node, (k, v) => (k === 'location' ? undefined : v));
+}
+
+/** The name PostgreSQL gives an index column that is an expression (FigureIndexColname). */
+function expressionColumnName(node: PgNode | undefined): string | undefined {
+  if (!node || typeof node !== 'object') return undefined;
+  if (node.FuncCall) {
+    const names = strings(node.FuncCall.funcname);
+    return names[names.length - 1];
+  }
+  if (node.ColumnRef) {
+    const fields = strings(node.ColumnRef.fields);
+    return fields[fields.length - 1];
+  }
+  if (node.TypeCast) {
+    const inner = expressionColumnName(node.TypeCast.arg);
+    if (inner) return inner;
+    const names = strings(node.TypeCast.typeName?.names);
+    return names[names.length - 1];
+  }
+  if (node.CollateClause) return expressionColumnName(node.CollateClause.arg);
+  if (node.A_Indirection) {
+    const last = (node.A_Indirection.indirection ?? []).at(-1) as PgNode | undefined;
+    return (last?.String?.sval as string | undefined) ?? expressionColumnName(node.A_Indirection.arg);
+  }
+  if (node.CaseExpr) return 'case';
+  if (node.A_ArrayExpr) return 'array';
+  if (node.RowExpr) return 'row';
+  if (node.CoalesceExpr) return 'coalesce';
+  if (node.MinMaxExpr) return node.MinMaxExpr.op === 'IS_LEAST' ? 'least' : 'greatest';
+  if (node.A_Expr?.kind === 'AEXPR_NULLIF') return 'nullif';
+  if (node.SQLValueFunction)
+    return String(node.SQLValueFunction.op ?? '')
+      .replace(/^SVFOP_/, '')
+      .toLowerCase();
+  return undefined;
+}
+
+/** An output column of a query (CREATE TABLE … AS). */
+interface QueryColumn {
+  name: string;
+  type: (Omit<ColumnType, 'range'> & { serial?: Column['serial'] }) | undefined;
+  /** Location of its output expression, when it has one of its own. */
+  at: number | undefined;
+}
+
+/** A FROM item of a query: its alias (or table name) and its columns. */
+interface QuerySource {
+  alias: string;
+  columns: QueryColumn[];
+}
+
+function builtinType(name: string): ReturnType<typeof typeFromNode> {
+  return typeFromNode({ names: [{ String: { sval: name } }] });
+}
+
+const UNKNOWN_TYPE = builtinType('unknown');
+
+const COMPARISONS = new Set(['=', '<>', '!=', '<', '>', '<=', '>=']);
+
+/** Aggregates whose result has their argument's type. */
+const AGGREGATES_OF_ARGUMENT = new Set(['max', 'min', 'any_value']);
+
+/** Return types of functions a CREATE TABLE … AS commonly selects. */
+const FUNCTION_TYPES: Record<string, string> = {
+  count: 'int8',
+  now: 'timestamptz',
+  statement_timestamp: 'timestamptz',
+  clock_timestamp: 'timestamptz',
+  transaction_timestamp: 'timestamptz',
+  gen_random_uuid: 'uuid',
+  uuid_generate_v4: 'uuid',
+  lower: 'text',
+  upper: 'text',
+  concat: 'text',
+  concat_ws: 'text',
+  btrim: 'text',
+  ltrim: 'text',
+  rtrim: 'text',
+  bool_and: 'bool',
+  bool_or: 'bool',
+};
+
+/** A trigger's or policy's key: its table and its name. */
+function memberKey(table: QualifiedName, name: string): string {
+  return `${table.schema}.${table.name}\0${name}`;
+}
+
+/** True when two names are the same object's (without building their keys). */
+function sameName(a: QualifiedName, b: QualifiedName): boolean {
+  return a.name === b.name && a.schema === b.schema;
+}
+
+function qualifiedName(q: QualifiedName): QualifiedName {
+  return { schema: q.schema, name: q.name };
+}
+
+function isColumn(n: PgNode | undefined): n is PgNode {
+  return !!n && typeof n.colname === 'string';
+}
+
+const CONSTRAINT_KINDS: Record<string, Constraint['kind']> = {
+  CONSTR_PRIMARY: 'primary key',
+  CONSTR_UNIQUE: 'unique',
+  CONSTR_FOREIGN: 'foreign key',
+  CONSTR_CHECK: 'check',
+  CONSTR_EXCLUSION: 'exclude',
+};
+
+const CONSTRAINT_LABELS: Record<Constraint['kind'], string> = {
+  'primary key': 'pkey',
+  unique: 'key',
+  'foreign key': 'fkey',
+  check: 'check',
+  exclude: 'excl',
+};
 
 class SqlModelBuilder {
   readonly model = emptyModel();
   private searchPath = ['public'];
   private file = '';
   private parsed!: ParsedSql;
+  private statement!: SqlStatement;
+  /** Keys of tables that ever had a partition or an inheritance child (a cheap "has children?"). */
+  private readonly parents = new Set<string>();
+  /**
+   * `table\0name` of every trigger and policy, to find a replaced one without a scan per CREATE;
+   * dropped (and rebuilt when next needed) whenever the lists change otherwise.
+   */
+  private triggerKeys: Set<string> | undefined;
+  private policyKeys: Set<string> | undefined;
+
+  constructor(private readonly options: BuildOptions = {}) {}
 
   applyFile(path: string, parsed: ParsedSql): void {
     this.file = path;
@@ -152,20 +406,30 @@ class SqlModelBuilder {
     // Each file starts with the server's default search_path, as each migration runs in a session.
     this.searchPath = ['public'];
     for (const stmt of parsed.statements) {
-      try {
-        this.apply(stmt);
-      } catch {
-        // A statement the model does not understand must not stop the rest of the file.
-      }
+      this.statement = stmt;
+      this.guarded(() => {
+        const n = stmt.node?.[stmt.kind] as PgNode | undefined;
+        if (n && typeof n === 'object') this.apply(stmt.kind, n, new StatementText(path, parsed, stmt));
+      });
     }
   }
 
-  private apply(stmt: SqlStatement): void {
-    const n = stmt.node[stmt.kind] as PgNode;
-    const st = new StatementText(this.file, this.parsed, stmt);
-    switch (stmt.kind) {
+  /** Runs one step of the build; a step that throws is reported and skipped, never fatal. */
+  private guarded(step: () => void): void {
+    try {
+      step();
+    } catch (e) {
+      this.options.onInternalError?.(e, this.file, this.statement);
+    }
+  }
+
+  private apply(kind: string, n: PgNode, st: StatementText): void {
+    switch (kind) {
       case 'CreateStmt':
-        return this.createTable(n, st);
+        return this.createTable(n, st, 'table');
+      case 'CreateForeignTableStmt':
+        if (n.base) this.createTable(n.base, st, 'foreign table');
+        return;
       case 'AlterTableStmt':
         return this.alterTable(n, st);
       case 'IndexStmt':
@@ -176,10 +440,13 @@ class SqlModelBuilder {
         return this.drop(n);
       case 'CreatePolicyStmt':
         return this.createPolicy(n, st);
+      case 'AlterPolicyStmt':
+        return this.alterPolicy(n, st);
       case 'CreateTrigStmt':
         return this.createTrigger(n, st);
       case 'CreateEnumStmt': {
         const q = this.qualifyList(strings(n.typeName));
+        this.model.schemas.add(q.schema);
         this.model.enums.set(key(q.schema, q.name), {
           ...q,
           values: strings(n.vals),
@@ -187,61 +454,66 @@ class SqlModelBuilder {
         });
         return;
       }
-      case 'AlterEnumStmt': {
-        const e = this.model.enums.get(tableKey(this.resolveList(strings(n.typeName), this.model.enums)));
-        if (e && n.newVal && !e.values.includes(n.newVal)) e.values.push(n.newVal);
-        return;
-      }
-      case 'CreateDomainStmt': {
-        const q = this.qualifyList(strings(n.domainname));
-        const constraints = (n.constraints ?? []).map((c: PgNode) => c.Constraint);
-        this.model.domains.set(key(q.schema, q.name), {
-          ...q,
-          baseType: { ...typeFromNode(n.typeName) },
-          notNull: constraints.some((c: PgNode) => c.contype === 'CONSTR_NOTNULL'),
-          checks: constraints
-            .filter((c: PgNode) => c.contype === 'CONSTR_CHECK')
-            .map((c: PgNode) => ({ node: c.raw_expr })),
-          origin: this.origin(st),
-        });
-        return;
-      }
+      case 'AlterEnumStmt':
+        return this.alterEnum(n);
+      case 'CreateDomainStmt':
+        return this.createDomain(n, st);
+      case 'AlterDomainStmt':
+        return this.alterDomain(n, st);
       case 'CreateFunctionStmt':
         return this.createFunction(n, st);
       case 'ViewStmt': {
         const q = this.qualify(n.view);
+        this.model.schemas.add(q.schema);
         this.model.views.set(key(q.schema, q.name), { ...q, materialized: false, origin: this.origin(st) });
         return;
       }
       case 'CreateTableAsStmt': {
-        const q = this.qualify(n.into.rel);
+        const rel = n.into?.rel;
+        if (!rel?.relname) return;
         if (n.objtype === 'OBJECT_MATVIEW') {
+          const q = this.qualify(rel);
+          if (n.if_not_exists && this.model.views.has(key(q.schema, q.name))) return;
           this.model.views.set(key(q.schema, q.name), { ...q, materialized: true, origin: this.origin(st) });
+        } else if (n.query?.SelectStmt) {
+          this.createTableAs(n.into, n.query.SelectStmt, st, !!n.if_not_exists);
         }
         return;
       }
       case 'CreateSchemaStmt':
-        if (n.schemaname) this.model.schemas.add(n.schemaname);
-        return;
+        return this.createSchema(n, st);
       case 'CreateExtensionStmt':
-        this.model.extensions.add(n.extname);
+        if (n.extname) this.model.extensions.add(n.extname);
         return;
       case 'CreateSeqStmt': {
         const q = this.qualify(n.sequence);
+        if (n.if_not_exists && this.model.sequences.has(key(q.schema, q.name))) return;
         this.model.sequences.set(key(q.schema, q.name), { ...q, origin: this.origin(st) });
         return;
       }
       case 'CommentStmt':
         return this.comment(n);
       case 'VariableSetStmt':
-        if (n.name === 'search_path' && n.kind === 'VAR_SET_VALUE') {
-          this.setSearchPath((n.args ?? []).map((a: PgNode) => a.A_Const?.sval?.sval ?? '').join(','));
+        if (n.name === 'search_path') {
+          if (n.kind === 'VAR_SET_VALUE') {
+            this.setSearchPath((n.args ?? []).map((a: PgNode) => a.A_Const?.sval?.sval ?? '').join(','));
+          } else if (n.kind === 'VAR_RESET' || n.kind === 'VAR_SET_DEFAULT') this.searchPath = ['public'];
         }
         return;
       case 'SelectStmt':
+        // SELECT … INTO t creates a table, like CREATE TABLE t AS SELECT ….
+        if (n.intoClause?.rel?.relname) return this.createTableAs(n.intoClause, n, st, false);
         return this.selectSetConfig(n);
       case 'AlterObjectSchemaStmt':
-        if (n.objectType === 'OBJECT_TABLE' && n.relation) this.moveTable(n.relation, n.newschema);
+        return this.setSchema(n);
+      case 'DoStmt':
+        // The DDL a DO block runs (an idempotent migration's `IF NOT EXISTS … THEN ALTER TABLE …`).
+        for (const inner of doBlockStatements(this.parsed, st.stmt)) {
+          const node = inner.node[inner.kind] as PgNode | undefined;
+          if (node && inner.kind !== 'DoStmt') {
+            this.guarded(() => this.apply(inner.kind, node, new StatementText(st.file, this.parsed, inner)));
+          }
+        }
         return;
       default:
         return;
@@ -251,11 +523,10 @@ class SqlModelBuilder {
   // ── names ──────────────────────────────────────────────────────────────────────────────────
 
   private setSearchPath(value: string): void {
-    const schemas = value
+    this.searchPath = value
       .split(',')
       .map((s) => s.trim().replace(/^"(.*)"$/, '$1'))
       .filter((s) => s !== '' && s !== '$user');
-    this.searchPath = schemas;
   }
 
   /** pg_dump writes `SELECT pg_catalog.set_config('search_path', '', false);`. */
@@ -266,7 +537,10 @@ class SqlModelBuilder {
       const fname = strings(call.funcname);
       if (fname[fname.length - 1] !== 'set_config') continue;
       const [name, value] = (call.args ?? []).map((a: PgNode) => a.A_Const?.sval?.sval as string | undefined);
-      if (name === 'search_path' && value !== undefined) this.setSearchPath(value);
+      // An empty string comes without its `sval`.
+      const args = call.args ?? [];
+      const text = value ?? (args[1]?.A_Const?.sval ? '' : undefined);
+      if (name === 'search_path' && text !== undefined) this.setSearchPath(text);
     }
   }
 
@@ -276,7 +550,9 @@ class SqlModelBuilder {
 
   /** The name a CREATE gives: explicit schema, or the first schema of the search_path. */
   private qualify(rv: PgNode): QualifiedName {
-    return { schema: rv.schemaname ?? this.creationSchema(), name: rv.relname };
+    if (rv.schemaname) return { schema: rv.schemaname, name: rv.relname };
+    if (rv.relpersistence === 't') return { schema: 'pg_temp', name: rv.relname };
+    return { schema: this.creationSchema(), name: rv.relname };
   }
 
   private qualifyList(names: string[]): QualifiedName {
@@ -297,22 +573,26 @@ class SqlModelBuilder {
   }
 
   private resolveName(name: string, map: Map<string, unknown>): QualifiedName {
-    for (const schema of [...this.searchPath, 'public']) {
+    // Temporary tables come first, as in PostgreSQL; `public` last, so a file that never sets the
+    // search_path still finds what an earlier file created there.
+    for (const schema of ['pg_temp', ...this.searchPath, 'public']) {
       if (map.has(key(schema, name))) return { schema, name };
     }
     return { schema: this.creationSchema(), name };
   }
 
-  private table(rv: PgNode): Table | undefined {
+  private table(rv: PgNode | undefined): Table | undefined {
+    if (!rv?.relname) return undefined;
     return this.model.tables.get(tableKey(this.resolve(rv)));
   }
 
-  private origin(st: StatementText, at?: number, range?: () => SourceRange): Origin {
-    const o = { statement: st.range } as Origin;
-    if (range) lazy(o, 'range', range);
-    else if (at !== undefined) lazy(o, 'range', () => st.elementRange(at));
-    else o.range = st.range;
-    return o;
+  /**
+   * Where an object was written: the whole statement, or (lazily) the list element or column
+   * constraint at `at`, or what `range` computes.
+   */
+  private origin(st: StatementText, at?: number, range?: 'constraint' | (() => SourceRange)): Origin {
+    if (at === undefined && typeof range !== 'function') return { statement: st.range, range: st.range };
+    return new LazyOrigin(st, at ?? st.stmt.start, range ?? 'element');
   }
 
   private offset(st: StatementText, location: number | undefined): number {
@@ -321,18 +601,21 @@ class SqlModelBuilder {
 
   // ── tables ─────────────────────────────────────────────────────────────────────────────────
 
-  private createTable(n: PgNode, st: StatementText): void {
+  private createTable(n: PgNode, st: StatementText, kind: TableKind): void {
+    if (!n.relation?.relname) return;
     const q = this.qualify(n.relation);
     const k = key(q.schema, q.name);
-    if (this.model.tables.has(k) && n.if_not_exists) return;
-    const partitionOf =
-      n.partbound && n.inhRelations?.[0] ? this.resolve(n.inhRelations[0].RangeVar) : undefined;
+    if (n.if_not_exists && this.model.tables.has(k)) return;
+    const parents: QualifiedName[] = (n.inhRelations ?? []).flatMap((r: PgNode) =>
+      r.RangeVar?.relname ? [this.resolve(r.RangeVar)] : [],
+    );
+    const partitionOf = n.partbound ? parents[0] : undefined;
     const table: Table = {
       ...q,
-      kind: n.partspec ? 'partitioned table' : 'table',
+      kind: n.partspec ? 'partitioned table' : kind,
       columns: [],
       constraints: [],
-      inherits: partitionOf ? [] : (n.inhRelations ?? []).map((r: PgNode) => this.resolve(r.RangeVar)),
+      inherits: partitionOf ? [] : parents,
       temporary: n.relation.relpersistence === 't',
       unlogged: n.relation.relpersistence === 'u',
       rls: { enabled: false, forced: false },
@@ -341,100 +624,371 @@ class SqlModelBuilder {
       ...(partitionOf ? { partitionOf } : {}),
     };
     if (n.partspec) {
+      const strategy = String(n.partspec.strategy ?? '').toLowerCase();
       table.partitionBy = {
-        strategy: String(n.partspec.strategy).replace('PARTITION_STRATEGY_', '').toLowerCase() as 'range',
+        strategy: strategy.includes('list') ? 'list' : strategy.includes('hash') ? 'hash' : 'range',
         columns: (n.partspec.partParams ?? [])
           .map((p: PgNode) => p.PartitionElem?.name as string | undefined)
           .filter((x: string | undefined): x is string => !!x),
       };
     }
+    // Created again (PostgreSQL would refuse): the new definition wins, without the old one's indexes,
+    // policies and triggers; what other tables say about it stays.
+    if (this.model.tables.has(k)) this.forgetTable(k);
     this.model.schemas.add(q.schema);
     this.model.tables.set(k, table);
-    if (partitionOf) {
-      // A partition has its parent's columns; PostgreSQL copies them at creation.
-      const parent = this.model.tables.get(tableKey(partitionOf));
-      if (parent) table.columns.push(...parent.columns.map((c) => ({ ...c })));
-    }
+    for (const p of parents) this.parents.add(tableKey(p));
+    // A partition has its parent's columns, first (copies that keep the parent's text). An
+    // INHERITS child lists only its own: see `columnsWithInherited` in queries.ts.
+    const parent = partitionOf && this.model.tables.get(tableKey(partitionOf));
+    for (const c of parent ? parent.columns : []) table.columns.push(copyLazy(c));
     for (const el of n.tableElts ?? []) {
-      if (el.ColumnDef) this.addColumn(table, el.ColumnDef, st);
+      if (isColumn(el.ColumnDef)) this.addColumn(table, el.ColumnDef, st);
       else if (el.Constraint) this.addConstraint(table, el.Constraint, st, false);
-      else if (el.TableLikeClause) {
-        const source = this.table(el.TableLikeClause.relation);
-        if (source) table.columns.push(...source.columns.map((c) => ({ ...c })));
+      else if (el.TableLikeClause) this.like(table, el.TableLikeClause, st);
+    }
+    // A self-referencing foreign key written before the primary key it points at.
+    for (const c of table.constraints) {
+      if (c.references && c.references.columns.length === 0 && tableKey(c.references.table) === k) {
+        c.references.columns = [...(table.constraints.find((x) => x.kind === 'primary key')?.columns ?? [])];
       }
     }
   }
 
-  private addColumn(table: Table, def: PgNode, st: StatementText): void {
-    const at = this.offset(st, def.location);
-    const t = typeFromNode(def.typeName);
-    const { serial, ...typeFields } = t;
-    const typeAt = this.offset(st, def.typeName.location);
-    const type: ColumnType = { ...typeFields };
-    lazy(type, 'range', () => st.typeRange(typeAt));
-    const nameLength =
-      /^"(?:[^"]|"")*"|^[^\s(]+/.exec(st.text(at, at + 200))?.[0].length ?? def.colname.length;
-    const column: Column = {
-      name: def.colname,
-      type,
-      notNull: !!serial,
-      origin: this.origin(st, at),
-      nameRange: st.range_(at, at + nameLength),
-      ...(serial ? { serial } : {}),
-    };
-    const existing = table.columns.findIndex((c) => c.name === column.name);
-    if (existing >= 0) table.columns.splice(existing, 1, column);
-    else table.columns.push(column);
-    for (const c of def.constraints ?? []) this.applyColumnConstraint(table, column, c.Constraint, st);
-    if (def.raw_default) this.setDefault(column, def.raw_default, st);
+  /** CREATE TABLE … AS SELECT: a table whose columns are the query's (see `queryColumns`). */
+  private createTableAs(into: PgNode, select: PgNode, st: StatementText, ifNotExists: boolean): void {
+    const q = this.qualify(into.rel);
+    const k = key(q.schema, q.name);
+    if (ifNotExists && this.model.tables.has(k)) return;
+    if (this.model.tables.has(k)) this.forgetTable(k);
+    const names = strings(into.colNames);
+    const columns = this.queryColumns(select, 0).map((c, i): Column => {
+      const at = c.at === undefined ? undefined : this.offset(st, c.at);
+      const { serial: _serial, ...type } = c.type ?? UNKNOWN_TYPE;
+      const column: Column = {
+        name: names[i] ?? c.name,
+        type: { ...type },
+        notNull: false,
+        origin: this.origin(st, at),
+        nameRange: st.range_(at ?? st.stmt.start, at ?? st.stmt.start),
+      };
+      if (at !== undefined) {
+        // The alias after AS when there is one, else the whole output expression.
+        lazy(column, 'nameRange', () => {
+          const r = st.elementRange(at);
+          const tokens = st.tokens;
+          const i = st.tokenIndexAt(r.end) - 1;
+          const last = tokens[i];
+          return last && tokens[i - 1]?.text.toUpperCase() === 'AS' ? st.range_(last.start, last.end) : r;
+        });
+      }
+      return column;
+    });
+    this.model.schemas.add(q.schema);
+    this.model.tables.set(k, {
+      ...q,
+      kind: 'table',
+      columns,
+      constraints: [],
+      inherits: [],
+      temporary: into.rel.relpersistence === 't',
+      unlogged: into.rel.relpersistence === 'u',
+      rls: { enabled: false, forced: false },
+      origin: this.origin(st),
+      statements: [st.range],
+      fromQuery: true,
+    });
   }
 
-  private applyColumnConstraint(table: Table, column: Column, c: PgNode, st: StatementText): void {
-    switch (c.contype) {
-      case 'CONSTR_NOTNULL':
-        column.notNull = true;
-        return;
-      case 'CONSTR_NULL':
-        column.notNull = false;
-        return;
-      case 'CONSTR_DEFAULT':
-        this.setDefault(column, c.raw_expr, st, this.offset(st, c.location));
-        return;
-      case 'CONSTR_IDENTITY':
-        column.identity = c.generated_when === 'a' ? 'always' : 'by default';
-        column.notNull = true;
-        return;
-      case 'CONSTR_GENERATED':
-        column.generated = true;
-        return;
-      case 'CONSTR_PRIMARY':
-        column.notNull = true;
-        this.addConstraint(table, { ...c, keys: [{ String: { sval: column.name } }] }, st, true);
-        return;
-      case 'CONSTR_UNIQUE':
-        this.addConstraint(table, { ...c, keys: [{ String: { sval: column.name } }] }, st, true);
-        return;
-      case 'CONSTR_FOREIGN':
-        this.addConstraint(table, { ...c, fk_attrs: [{ String: { sval: column.name } }] }, st, true);
-        return;
-      case 'CONSTR_CHECK':
-        this.addConstraint(table, c, st, true, column.name);
-        return;
-      default:
-        return;
+  /**
+   * The output columns of a query: names as PostgreSQL gives them, and types where the query
+   * says (a cast, a literal, a comparison, a column of a table or subquery it reads).
+   */
+  private queryColumns(select: PgNode | undefined, depth: number): QueryColumn[] {
+    if (!select || depth > 8) return [];
+    if (select.op && select.op !== 'SETOP_NONE') return this.queryColumns(select.larg, depth + 1);
+    const sources: QuerySource[] = (select.fromClause ?? []).flatMap((f: PgNode) =>
+      this.querySources(f, depth),
+    );
+    const out: QueryColumn[] = [];
+    for (const target of select.targetList ?? []) {
+      const rt = target.ResTarget as PgNode | undefined;
+      if (!rt) continue;
+      const fields: PgNode[] = rt.val?.ColumnRef?.fields ?? [];
+      if (fields.length > 0 && fields[fields.length - 1].A_Star) {
+        const alias = strings(fields.slice(0, -1)).at(-1);
+        for (const s of sources) {
+          if (!alias || s.alias === alias) out.push(...s.columns.map((c) => ({ ...c, at: undefined })));
+        }
+        continue;
+      }
+      out.push({
+        name: (rt.name as string | undefined) ?? expressionColumnName(rt.val) ?? '?column?',
+        type: this.expressionType(rt.val, sources),
+        at: rt.location,
+      });
+    }
+    return out;
+  }
+
+  /** What a FROM item offers a query: its alias and columns. */
+  private querySources(f: PgNode, depth: number): QuerySource[] {
+    if (f.RangeVar?.relname) {
+      const t = this.table(f.RangeVar);
+      const alias = (f.RangeVar.alias?.aliasname as string | undefined) ?? f.RangeVar.relname;
+      return [
+        { alias, columns: (t?.columns ?? []).map((c) => ({ name: c.name, type: c.type, at: undefined })) },
+      ];
+    }
+    if (f.RangeSubselect?.subquery?.SelectStmt) {
+      const alias = (f.RangeSubselect.alias?.aliasname as string | undefined) ?? '';
+      return [{ alias, columns: this.queryColumns(f.RangeSubselect.subquery.SelectStmt, depth + 1) }];
+    }
+    if (f.JoinExpr) {
+      return [
+        ...this.querySources(f.JoinExpr.larg ?? {}, depth),
+        ...this.querySources(f.JoinExpr.rarg ?? {}, depth),
+      ];
+    }
+    return [];
+  }
+
+  /** The type of an output expression, when the query makes it plain; undefined otherwise. */
+  private expressionType(val: PgNode | undefined, sources: QuerySource[]): QueryColumn['type'] {
+    if (!val) return undefined;
+    if (val.TypeCast?.typeName) return typeFromNode(val.TypeCast.typeName);
+    if (val.A_Const) {
+      const c = val.A_Const;
+      if (c.ival) return builtinType('int4');
+      if (c.fval) return builtinType('numeric');
+      if (c.boolval) return builtinType('bool');
+      if (c.sval) return builtinType('text');
+      return undefined;
+    }
+    if (val.ColumnRef) {
+      const names = strings(val.ColumnRef.fields);
+      const name = names.at(-1);
+      const alias = names.length > 1 ? names.at(-2) : undefined;
+      const found = sources.flatMap((s) =>
+        !alias || s.alias === alias ? s.columns.filter((c) => c.name === name) : [],
+      );
+      return found.length === 1 ? found[0].type : undefined;
+    }
+    if (val.BoolExpr || val.NullTest || val.BooleanTest || val.SubLink?.subLinkType === 'EXISTS_SUBLINK') {
+      return builtinType('bool');
+    }
+    if (val.A_Expr?.kind === 'AEXPR_OP') {
+      const op = strings(val.A_Expr.name).at(-1) ?? '';
+      return COMPARISONS.has(op) ? builtinType('bool') : undefined;
+    }
+    if (val.CoalesceExpr) {
+      for (const a of val.CoalesceExpr.args ?? []) {
+        const t = this.expressionType(a, sources);
+        if (t) return t;
+      }
+      return undefined;
+    }
+    if (val.FuncCall) {
+      const fn = strings(val.FuncCall.funcname).at(-1) ?? '';
+      const returns = FUNCTION_TYPES[fn];
+      if (returns) return builtinType(returns);
+      if (AGGREGATES_OF_ARGUMENT.has(fn)) return this.expressionType(val.FuncCall.args?.[0], sources);
+      return undefined;
+    }
+    return undefined;
+  }
+
+  /** `LIKE source [INCLUDING …]`: columns always, and what the options ask for. */
+  private like(table: Table, clause: PgNode, st: StatementText): void {
+    const source = this.table(clause.relation);
+    if (!source) return;
+    const options = Number(clause.options ?? 0);
+    const at = this.offset(st, clause.relation?.location);
+    const origin = this.origin(st, undefined, () => {
+      const tokens = st.tokens;
+      const i = st.tokenIndexAt(at);
+      const start = tokens[i - 1]?.text.toUpperCase() === 'LIKE' ? tokens[i - 1].start : at;
+      return st.elementRange(start);
+    });
+    for (const c of source.columns) {
+      if (table.columns.some((x) => x.name === c.name)) continue;
+      const copy = copyLazy(c);
+      if (!(options & LIKE_DEFAULTS)) {
+        copy.default = undefined;
+        copy.defaultNode = undefined;
+        copy.serial = undefined;
+      }
+      if (!(options & LIKE_IDENTITY)) copy.identity = undefined;
+      if (!(options & LIKE_GENERATED)) copy.generated = undefined;
+      if (!(options & LIKE_COMMENTS)) copy.comment = undefined;
+      for (const p of ['default', 'defaultNode', 'serial', 'identity', 'generated', 'comment'] as const) {
+        if (copy[p] === undefined) delete copy[p];
+      }
+      table.columns.push(copy);
+    }
+    const copyConstraint = (c: Constraint, name: string): Constraint => {
+      const copy = copyLazy(c);
+      copy.name = name;
+      copy.origin = origin;
+      copy.columns = [...c.columns];
+      return copy;
+    };
+    if (options & LIKE_CONSTRAINTS) {
+      for (const c of source.constraints) {
+        if (c.kind === 'check') table.constraints.push(copyConstraint(c, c.name));
+      }
+    }
+    if (options & LIKE_INDEXES) {
+      for (const c of source.constraints) {
+        if (c.kind !== 'primary key' && c.kind !== 'unique' && c.kind !== 'exclude') continue;
+        const copy = copyConstraint(c, this.defaultConstraintName(table, c.kind, c.columns));
+        copy.named = false;
+        table.constraints.push(copy);
+        this.addConstraintIndex(table, copy, this.model.indexes.get(key(source.schema, c.name)));
+      }
+      for (const idx of this.indexesOf(source)) {
+        if (idx.constraint) continue;
+        const names = idx.elements.map(
+          (e) =>
+            e.column ??
+            expressionColumnName(e.expressionKey ? JSON.parse(e.expressionKey) : undefined) ??
+            'expr',
+        );
+        const copy = copyLazy(idx);
+        copy.name = this.defaultIndexName(table, names);
+        copy.schema = table.schema;
+        copy.table = qualifiedName(table);
+        copy.concurrently = false;
+        copy.origin = origin;
+        this.model.indexes.set(key(table.schema, copy.name), copy);
+      }
     }
   }
 
-  private setDefault(column: Column, expr: PgNode, st: StatementText, constraintAt?: number): void {
+  private addColumn(table: Table, def: PgNode, st: StatementText): Column | undefined {
+    const at = this.offset(st, def.location);
+    if (!def.typeName) {
+      // `PARTITION OF p (a WITH OPTIONS NOT NULL)`: options for a column the parent defines.
+      const existing = table.columns.find((c) => c.name === def.colname);
+      if (!existing) return undefined;
+      for (const c of def.constraints ?? []) this.applyColumnConstraint(table, existing, c.Constraint, st);
+      return existing;
+    }
+    const fields = typeFromNode(def.typeName);
+    const serial = fields.serial;
+    const typeAt = this.offset(st, def.typeName.location);
+    const column: Column = {
+      name: def.colname,
+      type: new LazyType(fields, st, typeAt),
+      notNull: !!serial,
+      origin: this.origin(st, at),
+      nameRange: st.range_(at, identifierEnd(this.parsed.sqlText, at)),
+    };
+    if (serial) column.serial = serial;
+    const existing = table.columns.findIndex((c) => c.name === column.name);
+    if (existing >= 0) table.columns.splice(existing, 1, column);
+    else table.columns.push(column);
+    const constraints: PgNode[] = (def.constraints ?? []).map((c: PgNode) => c.Constraint).filter(Boolean);
+    let last: Constraint | undefined;
+    constraints.forEach((c, i) => {
+      if (String(c.contype).startsWith('CONSTR_ATTR_')) {
+        // DEFERRABLE, INITIALLY DEFERRED … written after a constraint belong to that constraint.
+        if (last && (c.contype === 'CONSTR_ATTR_DEFERRABLE' || c.contype === 'CONSTR_ATTR_DEFERRED')) {
+          last.deferrable = true;
+        }
+        return;
+      }
+      // The text of a DEFAULT runs up to the column's next constraint.
+      const nextAt = constraints[i + 1] ? this.offset(st, constraints[i + 1].location) : undefined;
+      last = this.applyColumnConstraint(table, column, c, st, nextAt);
+    });
+    if (def.raw_default) this.setDefault(column, def.raw_default, st);
+    return column;
+  }
+
+  /** Applies one column constraint; returns the table constraint it created, if any. */
+  private applyColumnConstraint(
+    table: Table,
+    column: Column,
+    c: PgNode | undefined,
+    st: StatementText,
+    nextAt?: number,
+  ): Constraint | undefined {
+    if (!c) return undefined;
+    switch (c.contype) {
+      case 'CONSTR_NOTNULL':
+        column.notNull = true;
+        return undefined;
+      case 'CONSTR_NULL':
+        column.notNull = false;
+        return undefined;
+      case 'CONSTR_DEFAULT':
+        this.setDefault(column, c.raw_expr, st, this.offset(st, c.location), nextAt);
+        return undefined;
+      case 'CONSTR_IDENTITY':
+        column.identity = c.generated_when === 'a' ? 'always' : 'by default';
+        column.notNull = true;
+        return undefined;
+      case 'CONSTR_GENERATED':
+        column.generated = true;
+        return undefined;
+      case 'CONSTR_PRIMARY':
+        column.notNull = true;
+        return this.addConstraint(table, { ...c, keys: [{ String: { sval: column.name } }] }, st, true);
+      case 'CONSTR_UNIQUE':
+        return this.addConstraint(table, { ...c, keys: [{ String: { sval: column.name } }] }, st, true);
+      case 'CONSTR_FOREIGN':
+        return this.addConstraint(
+          table,
+          { ...c, fk_attrs: [{ String: { sval: column.name } }] },
+          st,
+          true,
+          undefined,
+          nextAt,
+        );
+      case 'CONSTR_CHECK':
+        return this.addConstraint(table, c, st, true, column.name);
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * A column's default: its node, and its text as written. Inline (`DEFAULT now()`), the text runs
+   * from after the DEFAULT keyword at `constraintAt` to the column's next constraint (`nextAt`) or
+   * the end of the column, found by a look at those few characters. After ALTER COLUMN … SET
+   * DEFAULT, it is found in the statement's tokens when first read.
+   */
+  private setDefault(
+    column: Column,
+    expr: PgNode | undefined,
+    st: StatementText,
+    constraintAt?: number,
+    nextAt?: number,
+  ): void {
+    if (!expr) return;
     column.defaultNode = expr;
-    const exprAt = constraintAt ?? this.offset(st, firstLocation(expr));
+    const text = this.parsed.sqlText;
+    const keyword =
+      constraintAt === undefined
+        ? undefined
+        : /^(?:constraint\s+(?:"(?:[^"]|"")*"|[^\s"]+)\s+)?default\b/i.exec(
+            text.slice(constraintAt, constraintAt + 200),
+          );
+    if (constraintAt !== undefined && keyword) {
+      const start = constraintAt + keyword[0].length;
+      const end = clauseTextEnd(text, start, nextAt ?? st.stmt.end);
+      column.default = text.slice(start, end).trim();
+      return;
+    }
+    const exprAt = this.offset(st, minLocation(expr));
     lazy(column, 'default', () => {
-      // From after DEFAULT to the end of the clause.
       const tokens = st.tokens;
-      let i = st.tokenIndexAt(exprAt);
-      if (tokens[i]?.text.toUpperCase() === 'DEFAULT') i++;
-      const start = tokens[i]?.start ?? exprAt;
-      return st.text(start, st.clauseEnd(start)).trim();
+      let i = st.tokenIndexAt(exprAt) - 1;
+      while (i >= 0 && tokens[i].text.toUpperCase() !== 'DEFAULT') i--;
+      const start = i >= 0 ? tokens[i].end : exprAt;
+      const first = tokens[i + 1]?.start ?? start;
+      return st.text(start, Math.max(start, st.clauseEnd(first))).trim();
     });
   }
 
@@ -444,135 +998,147 @@ class SqlModelBuilder {
     st: StatementText,
     inline: boolean,
     inlineColumn?: string,
-  ): void {
-    const at = this.offset(st, c.location);
+    /** For an inline constraint, where the column's next constraint starts. */
+    nextAt?: number,
+  ): Constraint | undefined {
+    if (c.contype === 'CONSTR_NOTNULL') {
+      // PostgreSQL 18: `NOT NULL col` as a table constraint.
+      for (const name of strings(c.keys)) {
+        const col = table.columns.find((x) => x.name === name);
+        if (col) col.notNull = true;
+      }
+      return undefined;
+    }
     const kind = CONSTRAINT_KINDS[c.contype as string];
-    if (!kind) return;
-    const columns =
-      kind === 'foreign key'
-        ? strings(c.fk_attrs)
-        : kind === 'check'
-          ? inlineColumn
-            ? [inlineColumn]
-            : columnRefs(c.raw_expr)
-          : strings(c.keys);
+    if (!kind) return undefined;
+    const at = this.offset(st, c.location);
+    if (kind === 'primary key') {
+      // A table has one primary key (PostgreSQL refuses a second): the new one replaces it.
+      for (const old of table.constraints.filter((k) => k.kind === 'primary key')) {
+        this.dropConstraint(table, old.name);
+      }
+    }
+    const usingIndex = c.indexname as string | undefined;
+    const index = usingIndex ? this.model.indexes.get(key(table.schema, usingIndex)) : undefined;
+    let columns: string[];
+    if (kind === 'foreign key') columns = strings(c.fk_attrs);
+    else if (kind === 'check') columns = inlineColumn ? [inlineColumn] : columnRefs(c.raw_expr);
+    else if (kind === 'exclude') {
+      columns = (c.exclusions ?? []).flatMap((x: PgNode) => {
+        const name = x.List?.items?.[0]?.IndexElem?.name as string | undefined;
+        return name ? [name] : [];
+      });
+    } else if (index && strings(c.keys).length === 0) columns = index.elements.flatMap((e) => e.column ?? []);
+    else columns = strings(c.keys);
     const constraint: Constraint = {
       kind,
-      name: c.conname ?? this.defaultConstraintName(table, kind, columns),
+      // ADD … USING INDEX without a name: the constraint takes the index's name.
+      name:
+        (c.conname as string | undefined) ?? usingIndex ?? this.defaultConstraintName(table, kind, columns),
       named: !!c.conname,
       columns,
       inline,
       notValid: !!c.skip_validation,
-      origin: this.origin(st, at, inline ? () => this.inlineConstraintRange(st, at) : undefined),
+      origin: this.origin(st, at, inline ? 'constraint' : undefined),
       ...(c.deferrable ? { deferrable: true } : {}),
       ...(c.nulls_not_distinct ? { nullsNotDistinct: true } : {}),
       ...(c.including ? { include: strings(c.including) } : {}),
     };
-    if (kind === 'foreign key') {
-      const target = this.resolve(c.pktable);
-      const refTable = this.model.tables.get(tableKey(target));
-      let refColumns = strings(c.pk_attrs);
-      if (refColumns.length === 0 && refTable) {
-        refColumns = refTable.constraints.find((k) => k.kind === 'primary key')?.columns ?? [];
-      }
-      constraint.references = { table: target, columns: refColumns };
-      const del = FK_ACTIONS[c.fk_del_action as string] ?? 'no action';
-      const upd = FK_ACTIONS[c.fk_upd_action as string] ?? 'no action';
-      // The parse tree says NO ACTION both when written and when left out: ask the text.
-      const written = (action: string) => () => {
-        const r = constraint.origin.range;
-        return st.hasKeywords(r.start, r.end, ['ON', action]) ? ('no action' as const) : undefined;
-      };
-      if (del === 'no action') lazy(constraint, 'onDelete', written('DELETE'));
-      else constraint.onDelete = del;
-      if (upd === 'no action') lazy(constraint, 'onUpdate', written('UPDATE'));
-      else constraint.onUpdate = upd;
-    }
+    if (kind === 'foreign key') this.foreignKey(constraint, table, c, st, at, nextAt);
     if (kind === 'check') {
       constraint.checkNode = c.raw_expr;
       constraint.checkColumns = columnRefs(c.raw_expr);
-      lazy(constraint, 'checkText', () => {
-        const inner = st.parenthesizedAfter(at);
-        return inner ? st.text(inner.start, inner.end).trim() : '';
-      });
+      constraint.checkText = this.parenthesisedText(at, st.stmt.end);
     }
     if (kind === 'primary key') {
       for (const col of table.columns) if (columns.includes(col.name)) col.notNull = true;
-      table.constraints = table.constraints.filter((k) => k.kind !== 'primary key');
     }
     table.constraints.push(constraint);
-    if (kind === 'primary key' || kind === 'unique') {
-      const indexName = c.indexname as string | undefined;
-      if (indexName) {
-        // ADD … USING INDEX: the index becomes the constraint's.
-        const idx = this.model.indexes.get(key(table.schema, indexName));
-        if (idx) {
-          this.model.indexes.delete(key(table.schema, indexName));
-          idx.name = constraint.name;
-          idx.constraint = constraint.name;
-          idx.unique = true;
-          this.model.indexes.set(key(table.schema, constraint.name), idx);
-          if (constraint.columns.length === 0)
-            constraint.columns = idx.elements.flatMap((e) => e.column ?? []);
-        }
-        return;
+    if (kind === 'primary key' || kind === 'unique' || kind === 'exclude') {
+      if (index) {
+        // ADD … USING INDEX: the index becomes the constraint's, renamed after it.
+        this.model.indexes.delete(key(table.schema, index.name));
+        index.name = constraint.name;
+        index.constraint = constraint.name;
+        index.unique = kind !== 'exclude';
+        this.model.indexes.set(key(table.schema, constraint.name), index);
+      } else {
+        this.addConstraintIndex(table, constraint, undefined, c);
       }
-      this.model.indexes.set(key(table.schema, constraint.name), {
-        schema: table.schema,
-        name: constraint.name,
-        table: { schema: table.schema, name: table.name },
-        elements: columns.map((column) => ({ column })),
-        include: constraint.include ?? [],
-        unique: true,
-        method: 'btree',
-        concurrently: false,
-        constraint: constraint.name,
-        origin: constraint.origin,
-        ...(constraint.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
-      });
     }
+    return constraint;
   }
 
-  /** An inline constraint runs from its keyword to the next constraint of the column. */
-  private inlineConstraintRange(st: StatementText, at: number): SourceRange {
-    const tokens = st.tokens;
-    let i = st.tokenIndexAt(at);
-    const start = tokens[i]?.start ?? at;
-    let end = tokens[i]?.end ?? at;
-    let depth = 0;
-    for (i++; i < tokens.length; i++) {
-      const t = tokens[i].text;
-      const upper = t.toUpperCase();
-      if (depth === 0 && (t === ',' || t === ')' || t === ';')) break;
-      if (depth === 0 && INLINE_CONSTRAINT_START.has(upper)) {
-        // `NOT NULL` starts a constraint, but `NOT VALID`/`NOT DEFERRABLE` belong to this one.
-        const next = tokens[i + 1]?.text.toUpperCase();
-        if (!(upper === 'NOT' && (next === 'VALID' || next === 'DEFERRABLE'))) break;
-      }
-      if (t === '(') depth++;
-      else if (t === ')') depth--;
-      end = tokens[i].end;
-    }
-    return st.range_(start, end);
+  /** The index behind a PRIMARY KEY, UNIQUE or EXCLUDE constraint. */
+  private addConstraintIndex(table: Table, constraint: Constraint, like?: Index, c?: PgNode): void {
+    const index: Index = {
+      schema: table.schema,
+      name: constraint.name,
+      table: qualifiedName(table),
+      elements: like
+        ? like.elements.map((e) => copyLazy(e))
+        : constraint.columns.map((column) => ({ column })),
+      include: [...(constraint.include ?? like?.include ?? [])],
+      unique: constraint.kind !== 'exclude',
+      method: like?.method ?? (c?.access_method as string | undefined) ?? 'btree',
+      concurrently: false,
+      constraint: constraint.name,
+      origin: constraint.origin,
+      ...(constraint.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
+    };
+    const predicate = like?.predicateNode ?? (c?.where_clause as PgNode | undefined);
+    if (predicate) index.predicateNode = predicate;
+    if (like?.predicateNode) lazy(index, 'predicateText', () => like.predicateText);
+    this.model.indexes.set(key(table.schema, constraint.name), index);
   }
 
-  /** PostgreSQL's naming of constraints without a name: `<table>_<cols>_pkey|key|fkey|check`. */
+  private foreignKey(
+    constraint: Constraint,
+    table: Table,
+    c: PgNode,
+    st: StatementText,
+    at: number,
+    nextAt: number | undefined,
+  ): void {
+    const target = c.pktable?.relname ? this.resolve(c.pktable) : qualifiedName(table);
+    const refTable = this.model.tables.get(tableKey(target));
+    let refColumns = strings(c.pk_attrs);
+    if (refColumns.length === 0 && refTable) {
+      refColumns = [...(refTable.constraints.find((k) => k.kind === 'primary key')?.columns ?? [])];
+    }
+    constraint.references = { table: target, columns: refColumns };
+    const del = FK_ACTIONS[c.fk_del_action as string] ?? 'no action';
+    const upd = FK_ACTIONS[c.fk_upd_action as string] ?? 'no action';
+    // The parse tree says NO ACTION both when written and when left out: ask the constraint's text.
+    const text = this.parsed.sqlText;
+    const end =
+      del === 'no action' || upd === 'no action' ? clauseTextEnd(text, at, nextAt ?? st.stmt.end) : at;
+    if (del !== 'no action') constraint.onDelete = del;
+    else if (hasWords(text, at, end, ['on', 'delete'])) constraint.onDelete = 'no action';
+    if (upd !== 'no action') constraint.onUpdate = upd;
+    else if (hasWords(text, at, end, ['on', 'update'])) constraint.onUpdate = 'no action';
+  }
+
+  /** The text inside the first parentheses at or after `at` (a CHECK's expression). */
+  private parenthesisedText(at: number, limit: number): string {
+    const parens = closingParen(this.parsed.sqlText, at, limit);
+    return parens ? this.parsed.sqlText.slice(parens.open + 1, parens.close).trim() : '';
+  }
+
+  /** PostgreSQL's naming of constraints without a name: `<table>_<cols>_pkey|key|fkey|check|excl`. */
   private defaultConstraintName(table: Table, kind: Constraint['kind'], columns: string[]): string {
-    const suffix = {
-      'primary key': 'pkey',
-      unique: 'key',
-      'foreign key': 'fkey',
-      check: 'check',
-      exclude: 'excl',
-    }[kind];
-    const base =
-      kind === 'primary key'
-        ? table.name
-        : [table.name, ...columns.slice(0, kind === 'check' ? 1 : undefined)].join('_');
+    const label = CONSTRAINT_LABELS[kind];
+    let addition: string | undefined;
+    if (kind === 'check') addition = columns[0];
+    else if (kind !== 'primary key')
+      addition = columns.length > 0 ? truncateName(columns.join('_')) : undefined;
     const taken = (name: string) =>
-      table.constraints.some((c) => c.name === name) || this.model.indexes.has(key(table.schema, name));
-    let name = truncateName(`${base}_${suffix}`);
-    for (let i = 1; taken(name); i++) name = truncateName(`${base}_${suffix}${i}`);
+      table.constraints.some((c) => c.name === name) ||
+      this.model.indexes.has(key(table.schema, name)) ||
+      this.model.tables.has(key(table.schema, name));
+    let name = makeObjectName(table.name, addition, label);
+    for (let i = 1; taken(name) && i < 10000; i++)
+      name = makeObjectName(table.name, addition, `${label}${i}`);
     return name;
   }
 
@@ -581,135 +1147,248 @@ class SqlModelBuilder {
     const table = this.table(n.relation);
     if (!table) return;
     table.statements.push(st.range);
+    // Column changes reach partitions and inheritance children too, unless written with ONLY.
+    const recurse = n.relation?.inh === true;
     for (const raw of n.cmds ?? []) {
-      const cmd = raw.AlterTableCmd as PgNode;
-      const column = cmd.name ? table.columns.find((c) => c.name === cmd.name) : undefined;
-      switch (cmd.subtype) {
-        case 'AT_AddColumn':
-          if (cmd.missing_ok && table.columns.some((c) => c.name === cmd.def.ColumnDef.colname)) break;
-          this.addColumn(table, cmd.def.ColumnDef, st);
-          break;
-        case 'AT_DropColumn':
-          if (column) this.dropColumn(table, column.name);
-          break;
-        case 'AT_AlterColumnType':
-          if (column) {
-            const typeAt = this.offset(st, cmd.def.ColumnDef.typeName.location);
-            const { serial: _serial, ...fields } = typeFromNode(cmd.def.ColumnDef.typeName);
-            column.type = { ...fields };
-            lazy(column.type, 'range', () => st.typeRange(typeAt));
-          }
-          break;
-        case 'AT_SetNotNull':
-          if (column) column.notNull = true;
-          break;
-        case 'AT_DropNotNull':
-          if (column) column.notNull = false;
-          break;
-        case 'AT_ColumnDefault':
-          if (column) {
-            if (cmd.def) this.setDefault(column, cmd.def, st);
-            else {
-              column.default = undefined;
-              column.defaultNode = undefined;
-            }
-          }
-          break;
-        case 'AT_AddIdentity':
-          if (column) {
-            column.identity = cmd.def?.Constraint?.generated_when === 'a' ? 'always' : 'by default';
-            column.notNull = true;
-          }
-          break;
-        case 'AT_DropIdentity':
-          if (column) column.identity = undefined;
-          break;
-        case 'AT_AddConstraint':
-          this.addConstraint(table, cmd.def.Constraint, st, false);
-          break;
-        case 'AT_DropConstraint':
-          this.dropConstraint(table, cmd.name);
-          break;
-        case 'AT_ValidateConstraint': {
-          const c = table.constraints.find((k) => k.name === cmd.name);
-          if (c) c.notValid = false;
-          break;
+      const cmd = raw.AlterTableCmd as PgNode | undefined;
+      if (cmd) this.guarded(() => this.alterTableCmd(table, cmd, st, recurse));
+    }
+  }
+
+  private alterTableCmd(table: Table, cmd: PgNode, st: StatementText, recurse: boolean): void {
+    const column = cmd.name ? table.columns.find((c) => c.name === cmd.name) : undefined;
+    const family = (): Table[] => (recurse ? [table, ...this.descendants(table)] : [table]);
+    const columnsNamed = (name: string) =>
+      family().flatMap((t) => t.columns.filter((c) => c.name === name).map((c) => ({ t, c })));
+    switch (cmd.subtype) {
+      case 'AT_AddColumn': {
+        const def = cmd.def?.ColumnDef as PgNode | undefined;
+        if (!isColumn(def)) break;
+        if (cmd.missing_ok && table.columns.some((c) => c.name === def.colname)) break;
+        const added = this.addColumn(table, def, st);
+        if (!added) break;
+        // Partitions list their parent's columns; inheritance children only their own.
+        for (const child of recurse ? this.descendants(table, true) : []) {
+          if (!child.columns.some((c) => c.name === added.name)) child.columns.push(copyLazy(added));
         }
-        case 'AT_EnableRowSecurity':
-          table.rls.enabled = true;
-          table.rls.enabledAt = this.origin(st);
-          break;
-        case 'AT_DisableRowSecurity':
-          table.rls.enabled = false;
-          table.rls.enabledAt = undefined;
-          break;
-        case 'AT_ForceRowSecurity':
-          table.rls.forced = true;
-          table.rls.forcedAt = this.origin(st);
-          break;
-        case 'AT_NoForceRowSecurity':
-          table.rls.forced = false;
-          table.rls.forcedAt = undefined;
-          break;
-        case 'AT_AttachPartition': {
-          const part = this.table(cmd.def.PartitionCmd.name);
-          if (part) part.partitionOf = { schema: table.schema, name: table.name };
-          break;
+        break;
+      }
+      case 'AT_DropColumn':
+        if (!column) break;
+        for (const t of family())
+          if (t.columns.some((c) => c.name === column.name)) this.dropColumn(t, column.name);
+        break;
+      case 'AT_AlterColumnType': {
+        const typeName = cmd.def?.ColumnDef?.typeName;
+        if (!column || !typeName) break;
+        const typeAt = this.offset(st, typeName.location);
+        const type = new LazyType(typeFromNode(typeName), st, typeAt);
+        for (const { c } of columnsNamed(column.name)) c.type = type;
+        break;
+      }
+      case 'AT_SetNotNull':
+        if (column) for (const { c } of columnsNamed(column.name)) c.notNull = true;
+        break;
+      case 'AT_DropNotNull':
+        if (column) for (const { c } of columnsNamed(column.name)) c.notNull = false;
+        break;
+      case 'AT_ColumnDefault':
+        if (!column) break;
+        for (const { c } of columnsNamed(column.name)) {
+          if (cmd.def) this.setDefault(c, cmd.def, st);
+          else {
+            delete c.default;
+            delete c.defaultNode;
+          }
         }
-        case 'AT_DetachPartition': {
-          const part = this.table(cmd.def.PartitionCmd.name);
-          if (part) part.partitionOf = undefined;
-          break;
+        break;
+      case 'AT_AddIdentity':
+        if (column) {
+          column.identity = cmd.def?.Constraint?.generated_when === 'a' ? 'always' : 'by default';
+          column.notNull = true;
         }
-        default:
-          break;
+        break;
+      case 'AT_SetIdentity':
+        for (const o of (Array.isArray(cmd.def) ? cmd.def : (cmd.def?.List?.items ?? [])) as PgNode[]) {
+          const d = o.DefElem;
+          if (column?.identity && d?.defname === 'generated') {
+            // `SET GENERATED ALWAYS | BY DEFAULT`: PostgreSQL's 'a' or 'd', as a character code.
+            column.identity = d.arg?.Integer?.ival === 100 ? 'by default' : 'always';
+          }
+        }
+        break;
+      case 'AT_DropIdentity':
+        if (column) delete column.identity;
+        break;
+      case 'AT_DropExpression':
+        if (column) delete column.generated;
+        break;
+      case 'AT_AddConstraint':
+        if (cmd.def?.Constraint) this.addConstraint(table, cmd.def.Constraint, st, false);
+        break;
+      case 'AT_DropConstraint':
+        if (cmd.name) this.dropConstraint(table, cmd.name, cmd.behavior === 'DROP_CASCADE');
+        break;
+      case 'AT_ValidateConstraint': {
+        const c = table.constraints.find((k) => k.name === cmd.name);
+        if (c) c.notValid = false;
+        break;
+      }
+      case 'AT_EnableRowSecurity':
+        table.rls.enabled = true;
+        table.rls.enabledAt = this.origin(st);
+        break;
+      case 'AT_DisableRowSecurity':
+        table.rls.enabled = false;
+        delete table.rls.enabledAt;
+        break;
+      case 'AT_ForceRowSecurity':
+        table.rls.forced = true;
+        table.rls.forcedAt = this.origin(st);
+        break;
+      case 'AT_NoForceRowSecurity':
+        table.rls.forced = false;
+        delete table.rls.forcedAt;
+        break;
+      case 'AT_AttachPartition': {
+        const part = this.table(cmd.def?.PartitionCmd?.name);
+        if (part) {
+          part.partitionOf = qualifiedName(table);
+          part.inherits = part.inherits.filter((p) => tableKey(p) !== tableKey(table));
+          this.parents.add(tableKey(table));
+        }
+        break;
+      }
+      case 'AT_DetachPartition': {
+        const part = this.table(cmd.def?.PartitionCmd?.name);
+        if (part && part.partitionOf && tableKey(part.partitionOf) === tableKey(table))
+          delete part.partitionOf;
+        break;
+      }
+      case 'AT_AddInherit': {
+        const parent = cmd.def?.RangeVar ? this.resolve(cmd.def.RangeVar) : undefined;
+        if (parent && !table.inherits.some((p) => tableKey(p) === tableKey(parent))) {
+          table.inherits.push(parent);
+          this.parents.add(tableKey(parent));
+        }
+        break;
+      }
+      case 'AT_DropInherit': {
+        const parent = cmd.def?.RangeVar ? this.resolve(cmd.def.RangeVar) : undefined;
+        if (parent) table.inherits = table.inherits.filter((p) => tableKey(p) !== tableKey(parent));
+        break;
+      }
+      case 'AT_SetLogged':
+        table.unlogged = false;
+        break;
+      case 'AT_SetUnLogged':
+        table.unlogged = true;
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Partitions and inheritance children (or only partitions), at any depth. */
+  private descendants(table: Table, partitionsOnly = false): Table[] {
+    if (!this.parents.has(tableKey(table))) return [];
+    const out: Table[] = [];
+    const seen = new Set([tableKey(table)]);
+    const queue = [tableKey(table)];
+    for (let k = queue.shift(); k !== undefined; k = queue.shift()) {
+      for (const t of this.model.tables.values()) {
+        const tk = tableKey(t);
+        if (seen.has(tk)) continue;
+        const isChild =
+          (t.partitionOf && tableKey(t.partitionOf) === k) ||
+          (!partitionsOnly && t.inherits.some((p) => tableKey(p) === k));
+        if (!isChild) continue;
+        seen.add(tk);
+        out.push(t);
+        if (this.parents.has(tk)) queue.push(tk);
       }
     }
+    return out;
   }
 
   private dropColumn(table: Table, name: string): void {
     table.columns = table.columns.filter((c) => c.name !== name);
-    // PostgreSQL drops the constraints and indexes that depend on the column.
-    for (const c of table.constraints.filter((k) => k.columns.includes(name)))
-      this.dropConstraint(table, c.name);
+    // PostgreSQL drops the constraints and indexes that depend on the column…
+    for (const c of table.constraints.filter(
+      (k) => k.columns.includes(name) || (k.checkColumns ?? []).includes(name),
+    )) {
+      this.dropConstraint(table, c.name, true);
+    }
+    const tk = tableKey(table);
     for (const [k, idx] of this.model.indexes) {
-      if (tableKey(idx.table) !== tableKey(table)) continue;
-      if (idx.elements.some((e) => e.column === name || e.expressionColumns?.includes(name))) {
+      if (tableKey(idx.table) !== tk) continue;
+      if (
+        idx.include.includes(name) ||
+        idx.elements.some((e) => e.column === name || e.expressionColumns?.includes(name)) ||
+        (idx.predicateNode && columnRefs(idx.predicateNode).includes(name))
+      ) {
         this.model.indexes.delete(k);
+      }
+    }
+    // … and, with CASCADE (without it the drop fails), the foreign keys that reference it.
+    for (const other of this.model.tables.values()) {
+      other.constraints = other.constraints.filter(
+        (c) => !(c.references && tableKey(c.references.table) === tk && c.references.columns.includes(name)),
+      );
+    }
+  }
+
+  private dropConstraint(table: Table, name: string, cascade = false): void {
+    const dropped = table.constraints.find((c) => c.name === name);
+    if (!dropped) return;
+    table.constraints = table.constraints.filter((c) => c !== dropped);
+    const idx = this.model.indexes.get(key(table.schema, name));
+    if (idx?.constraint === name) this.model.indexes.delete(key(table.schema, name));
+    if (cascade && (dropped.kind === 'primary key' || dropped.kind === 'unique')) {
+      // Foreign keys that needed this key go with it.
+      const tk = tableKey(table);
+      const cols = [...dropped.columns].sort().join(',');
+      for (const other of this.model.tables.values()) {
+        other.constraints = other.constraints.filter(
+          (c) =>
+            !(
+              c.references &&
+              tableKey(c.references.table) === tk &&
+              [...c.references.columns].sort().join(',') === cols
+            ),
+        );
       }
     }
   }
 
-  private dropConstraint(table: Table, name: string): void {
-    table.constraints = table.constraints.filter((c) => c.name !== name);
-    const idx = this.model.indexes.get(key(table.schema, name));
-    if (idx?.constraint === name) this.model.indexes.delete(key(table.schema, name));
-  }
-
-  private moveTable(rv: PgNode, newSchema: string): void {
-    const table = this.table(rv);
-    if (!table) return;
-    this.model.tables.delete(tableKey(table));
-    const from = tableKey(table);
-    table.schema = newSchema;
-    this.model.tables.set(tableKey(table), table);
-    for (const idx of this.model.indexes.values()) if (tableKey(idx.table) === from) idx.table = table;
+  /** Every index on a table. */
+  private indexesOf(table: QualifiedName): Index[] {
+    const k = tableKey(table);
+    return [...this.model.indexes.values()].filter((idx) => tableKey(idx.table) === k);
   }
 
   // ── indexes ────────────────────────────────────────────────────────────────────────────────
 
   private createIndex(n: PgNode, st: StatementText): void {
+    if (!n.relation?.relname) return;
     const target = this.resolve(n.relation);
     const table = this.model.tables.get(tableKey(target));
-    const elements: IndexElement[] = (n.indexParams ?? []).map((p: PgNode) => {
-      const e = p.IndexElem as PgNode;
+    // The text of every expression element, from one look at the tokens when first asked.
+    let texts: { start: number; end: number }[] | undefined;
+    const relationAt = this.offset(st, n.relation.location);
+    const elementText = (i: number) => {
+      texts ??= st.listElements(relationAt);
+      const r = texts[i];
+      return r ? st.text(r.start, r.end).trim() : '';
+    };
+    const params: PgNode[] = (n.indexParams ?? []).map((p: PgNode) => p.IndexElem).filter(Boolean);
+    const elements: IndexElement[] = params.map((e, i) => {
       const el: IndexElement = {};
       if (e.name) el.column = e.name;
       else if (e.expr) {
         el.expressionColumns = columnRefs(e.expr);
         el.expressionKey = exprSummary(e.expr);
-        const at = this.offset(st, firstLocation(e.expr));
-        lazy(el, 'expression', () => st.text(at, st.elementRange(at).end).trim());
+        lazy(el, 'expression', () => elementText(i));
       }
       if (e.ordering === 'SORTBY_DESC') el.descending = true;
       if (e.opclass) el.opclass = strings(e.opclass).join('.');
@@ -720,7 +1399,7 @@ class SqlModelBuilder {
       n.idxname ??
       this.defaultIndexName(
         target,
-        elements.map((e) => e.column ?? e.expressionColumns?.[0] ?? 'expr'),
+        params.map((e) => e.indexcolname ?? e.name ?? expressionColumnName(e.expr) ?? 'expr'),
       );
     const k = key(target.schema, name);
     if (n.if_not_exists && this.model.indexes.has(k)) return;
@@ -738,94 +1417,317 @@ class SqlModelBuilder {
     };
     if (n.whereClause) {
       index.predicateNode = n.whereClause;
-      lazy(index, 'predicateText', () => {
-        const tokens = st.tokens;
-        const where = tokens.findIndex((t) => t.text.toUpperCase() === 'WHERE');
-        return where >= 0 ? st.text(tokens[where].end, st.stmt.end).trim() : '';
-      });
+      const whereAt = this.offset(st, minLocation(n.whereClause));
+      lazy(index, 'predicateText', () => st.textAfterKeyword('WHERE', whereAt));
     }
     this.model.indexes.set(k, index);
     table?.statements.push(st.range);
   }
 
+  /** PostgreSQL's ChooseIndexName for a plain index: `<table>_<columns>_idx`, numbered if taken. */
   private defaultIndexName(table: QualifiedName, columns: string[]): string {
-    let name = truncateName(`${table.name}_${columns.join('_')}_idx`);
-    for (let i = 1; this.model.indexes.has(key(table.schema, name)); i++) {
-      name = truncateName(`${table.name}_${columns.join('_')}_idx${i}`);
+    // Repeated column names are numbered (`lower`, `lower1`), as ChooseIndexColumnNames does.
+    const names: string[] = [];
+    for (const c of columns) {
+      let name = c;
+      for (let i = 1; names.includes(name); i++) name = truncateName(c.slice(0, 63 - String(i).length) + i);
+      names.push(name);
     }
+    const addition = truncateName(names.join('_'));
+    const taken = (name: string) =>
+      this.model.indexes.has(key(table.schema, name)) || this.model.tables.has(key(table.schema, name));
+    let name = makeObjectName(table.name, addition, 'idx');
+    for (let i = 1; taken(name) && i < 10000; i++) name = makeObjectName(table.name, addition, `idx${i}`);
     return name;
   }
 
-  // ── rename, drop, comment ──────────────────────────────────────────────────────────────────
+  // ── rename, drop, set schema, comment ──────────────────────────────────────────────────────
 
   private rename(n: PgNode, st: StatementText): void {
+    const newname = n.newname as string | undefined;
+    if (!newname) return;
     switch (n.renameType) {
-      case 'OBJECT_TABLE': {
+      case 'OBJECT_TABLE':
+      case 'OBJECT_FOREIGN_TABLE': {
         const table = this.table(n.relation);
         if (!table) return;
-        const from = tableKey(table);
-        this.model.tables.delete(from);
-        table.name = n.newname;
-        this.model.tables.set(tableKey(table), table);
         table.statements.push(st.range);
-        for (const idx of this.model.indexes.values()) if (tableKey(idx.table) === from) idx.table = table;
-        for (const p of this.model.policies) if (tableKey(p.table) === from) p.table = table;
-        for (const t of this.model.triggers) if (tableKey(t.table) === from) t.table = table;
-        for (const other of this.model.tables.values()) {
-          for (const c of other.constraints) {
-            if (c.references && tableKey(c.references.table) === from) c.references.table = table;
-          }
-          if (other.partitionOf && tableKey(other.partitionOf) === from) other.partitionOf = table;
-        }
+        this.moveTable(table, { schema: table.schema, name: newname });
         return;
       }
       case 'OBJECT_COLUMN': {
+        // ALTER VIEW v RENAME COLUMN is a view's business, not a table's.
+        if (n.relationType !== 'OBJECT_TABLE' && n.relationType !== 'OBJECT_FOREIGN_TABLE') return;
         const table = this.table(n.relation);
-        const column = table?.columns.find((c) => c.name === n.subname);
-        if (!table || !column) return;
+        if (!table || !table.columns.some((c) => c.name === n.subname)) return;
         table.statements.push(st.range);
-        column.name = n.newname;
-        const swap = (cols: string[]) => cols.map((c) => (c === n.subname ? n.newname : c));
-        for (const c of table.constraints) {
-          c.columns = swap(c.columns);
-          if (c.include) c.include = swap(c.include);
+        // A column renamed in a parent is renamed in its partitions and children too.
+        for (const t of [table, ...this.descendants(table)]) this.renameColumn(t, n.subname, newname);
+        return;
+      }
+      case 'OBJECT_TABCONSTRAINT': {
+        const table = this.table(n.relation);
+        if (table?.constraints.some((k) => k.name === n.subname)) {
+          table.statements.push(st.range);
+          this.renameConstraint(table, n.subname, newname);
         }
-        for (const idx of this.model.indexes.values()) {
-          if (tableKey(idx.table) !== tableKey(table)) continue;
-          for (const e of idx.elements) if (e.column === n.subname) e.column = n.newname;
-          idx.include = swap(idx.include);
+        return;
+      }
+      case 'OBJECT_INDEX': {
+        if (!n.relation?.relname) return;
+        const q = this.resolve(n.relation, this.model.indexes);
+        const idx = this.model.indexes.get(key(q.schema, q.name));
+        if (!idx) return;
+        const table = this.model.tables.get(tableKey(idx.table));
+        if (idx.constraint && table) {
+          // Renaming the index of a constraint renames the constraint too.
+          this.renameConstraint(table, idx.constraint, newname);
+          return;
         }
-        for (const other of this.model.tables.values()) {
-          for (const c of other.constraints) {
-            if (c.references && tableKey(c.references.table) === tableKey(table)) {
-              c.references.columns = swap(c.references.columns);
+        this.model.indexes.delete(key(q.schema, q.name));
+        idx.name = newname;
+        this.model.indexes.set(key(idx.schema, idx.name), idx);
+        return;
+      }
+      case 'OBJECT_VIEW':
+      case 'OBJECT_MATVIEW':
+        if (n.relation?.relname)
+          this.renameIn(this.model.views, this.resolve(n.relation, this.model.views), newname);
+        return;
+      case 'OBJECT_SEQUENCE':
+        if (n.relation?.relname) {
+          this.renameIn(this.model.sequences, this.resolve(n.relation, this.model.sequences), newname);
+        }
+        return;
+      case 'OBJECT_TYPE':
+      case 'OBJECT_DOMAIN': {
+        const names = strings(n.object?.List?.items ?? (n.object?.TypeName ? n.object.TypeName.names : []));
+        if (names.length === 0) return;
+        const map = (n.renameType === 'OBJECT_DOMAIN' ? this.model.domains : this.model.enums) as Map<
+          string,
+          { schema: string; name: string }
+        >;
+        const from = this.resolveList(names, map);
+        if (!this.renameIn(map, from, newname)) return;
+        // Columns of that type now name the new one.
+        for (const t of this.model.tables.values()) {
+          for (const c of t.columns) {
+            if (c.type.name === from.name && (c.type.schema ?? from.schema) === from.schema) {
+              c.type = c.type instanceof LazyType ? c.type.renamed(newname) : { ...c.type, name: newname };
             }
           }
         }
         return;
       }
-      case 'OBJECT_TABCONSTRAINT': {
-        const table = this.table(n.relation);
-        const c = table?.constraints.find((k) => k.name === n.subname);
-        if (!table || !c) return;
-        const idx = this.model.indexes.get(key(table.schema, c.name));
-        c.name = n.newname;
-        c.named = true;
-        if (idx?.constraint) {
-          this.model.indexes.delete(key(table.schema, idx.name));
-          idx.name = n.newname;
-          idx.constraint = n.newname;
-          this.model.indexes.set(key(table.schema, n.newname), idx);
-        }
+      case 'OBJECT_FUNCTION':
+      case 'OBJECT_PROCEDURE':
+      case 'OBJECT_ROUTINE': {
+        const names = strings(n.object?.ObjectWithArgs?.objname);
+        if (names.length === 0) return;
+        const q = this.resolveList(names, this.model.functions);
+        const all = this.model.functions.get(key(q.schema, q.name));
+        if (!all) return;
+        const moved = this.matchingOverloads(all, n.object.ObjectWithArgs);
+        const stay = all.filter((f) => !moved.includes(f));
+        if (stay.length > 0) this.model.functions.set(key(q.schema, q.name), stay);
+        else this.model.functions.delete(key(q.schema, q.name));
+        for (const f of moved) f.name = newname;
+        const k = key(q.schema, newname);
+        this.model.functions.set(k, [...(this.model.functions.get(k) ?? []), ...moved]);
         return;
       }
-      case 'OBJECT_INDEX': {
-        const q = this.resolve(n.relation, this.model.indexes);
-        const idx = this.model.indexes.get(key(q.schema, q.name));
-        if (!idx) return;
-        this.model.indexes.delete(key(q.schema, q.name));
-        idx.name = n.newname;
+      case 'OBJECT_POLICY': {
+        const target = n.relation?.relname ? tableKey(this.resolve(n.relation)) : undefined;
+        for (const p of this.model.policies) {
+          if (p.name === n.subname && tableKey(p.table) === target) p.name = newname;
+        }
+        this.policyKeys = undefined;
+        return;
+      }
+      case 'OBJECT_TRIGGER': {
+        const target = n.relation?.relname ? tableKey(this.resolve(n.relation)) : undefined;
+        for (const t of this.model.triggers) {
+          if (t.name === n.subname && tableKey(t.table) === target) t.name = newname;
+        }
+        this.triggerKeys = undefined;
+        return;
+      }
+      case 'OBJECT_SCHEMA':
+        if (n.subname) this.renameSchema(n.subname, newname);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Renames a `schema.name`-keyed object; false when there is none. */
+  private renameIn<T extends { schema: string; name: string }>(
+    map: Map<string, T>,
+    from: QualifiedName,
+    newname: string,
+  ): boolean {
+    const obj = map.get(key(from.schema, from.name));
+    if (!obj) return false;
+    map.delete(key(from.schema, from.name));
+    obj.name = newname;
+    map.set(key(obj.schema, obj.name), obj);
+    return true;
+  }
+
+  private renameColumn(table: Table, from: string, to: string): void {
+    const column = table.columns.find((c) => c.name === from);
+    if (!column) return;
+    // A column copied from a parent is shared by reference with nothing: rename the copy itself.
+    column.name = to;
+    const swap = (cols: string[]) => cols.map((c) => (c === from ? to : c));
+    for (const c of table.constraints) {
+      c.columns = swap(c.columns);
+      if (c.include) c.include = swap(c.include);
+      if (c.checkColumns) c.checkColumns = swap(c.checkColumns);
+    }
+    if (table.partitionBy) table.partitionBy.columns = swap(table.partitionBy.columns);
+    const tk = tableKey(table);
+    for (const idx of this.model.indexes.values()) {
+      if (tableKey(idx.table) !== tk) continue;
+      for (const e of idx.elements) {
+        if (e.column === from) e.column = to;
+        if (e.expressionColumns) e.expressionColumns = swap(e.expressionColumns);
+      }
+      idx.include = swap(idx.include);
+    }
+    for (const other of this.model.tables.values()) {
+      for (const c of other.constraints) {
+        if (c.references && tableKey(c.references.table) === tk)
+          c.references.columns = swap(c.references.columns);
+      }
+    }
+    for (const t of this.model.triggers)
+      if (tableKey(t.table) === tk) t.updateColumns = swap(t.updateColumns);
+  }
+
+  private renameConstraint(table: Table, from: string, to: string): void {
+    const c = table.constraints.find((k) => k.name === from);
+    if (!c) return;
+    const idx = this.model.indexes.get(key(table.schema, from));
+    c.name = to;
+    c.named = true;
+    if (idx?.constraint === from) {
+      // The index behind a PRIMARY KEY or UNIQUE constraint is renamed with it.
+      this.model.indexes.delete(key(table.schema, from));
+      idx.name = to;
+      idx.constraint = to;
+      this.model.indexes.set(key(table.schema, to), idx);
+    }
+  }
+
+  /**
+   * A table gets a new schema or name: every reference to it follows (indexes, which live in the
+   * table's schema, foreign keys, partitions, children, policies, triggers).
+   */
+  private moveTable(table: Table, to: QualifiedName): void {
+    const from = tableKey(table);
+    const target = key(to.schema, to.name);
+    if (from === target) return;
+    this.model.tables.delete(from);
+    table.schema = to.schema;
+    table.name = to.name;
+    this.model.tables.set(target, table);
+    this.model.schemas.add(to.schema);
+    if (this.parents.has(from)) this.parents.add(target);
+    for (const [k, idx] of [...this.model.indexes]) {
+      if (tableKey(idx.table) !== from) continue;
+      idx.table = qualifiedName(to);
+      if (idx.schema !== to.schema) {
+        this.model.indexes.delete(k);
+        idx.schema = to.schema;
         this.model.indexes.set(key(idx.schema, idx.name), idx);
+      }
+    }
+    const follow = (q: QualifiedName) => (tableKey(q) === from ? qualifiedName(to) : q);
+    for (const p of this.model.policies) p.table = follow(p.table);
+    for (const t of this.model.triggers) t.table = follow(t.table);
+    this.policyKeys = undefined;
+    this.triggerKeys = undefined;
+    for (const other of this.model.tables.values()) {
+      for (const c of other.constraints) if (c.references) c.references.table = follow(c.references.table);
+      if (other.partitionOf) other.partitionOf = follow(other.partitionOf);
+      other.inherits = other.inherits.map(follow);
+    }
+  }
+
+  private renameSchema(from: string, to: string): void {
+    if (!this.model.schemas.has(from) && ![...this.model.tables.values()].some((t) => t.schema === from))
+      return;
+    this.model.schemas.delete(from);
+    this.model.schemas.add(to);
+    for (const t of [...this.model.tables.values()])
+      if (t.schema === from) this.moveTable(t, { schema: to, name: t.name });
+    for (const map of [this.model.views, this.model.enums, this.model.domains, this.model.sequences]) {
+      for (const [k, obj] of [...map] as [string, { schema: string; name: string }][]) {
+        if (obj.schema !== from) continue;
+        map.delete(k);
+        obj.schema = to;
+        (map as Map<string, unknown>).set(key(to, obj.name), obj);
+      }
+    }
+    for (const [k, fns] of [...this.model.functions]) {
+      if (!k.startsWith(`${from}.`)) continue;
+      this.model.functions.delete(k);
+      for (const f of fns) f.schema = to;
+      this.model.functions.set(key(to, fns[0]?.name ?? k.slice(from.length + 1)), fns);
+    }
+    for (const t of this.model.triggers)
+      if (t.function.schema === from) t.function = { schema: to, name: t.function.name };
+    this.searchPath = this.searchPath.map((s) => (s === from ? to : s));
+  }
+
+  /** ALTER … SET SCHEMA. */
+  private setSchema(n: PgNode): void {
+    const to = n.newschema as string | undefined;
+    if (!to) return;
+    this.model.schemas.add(to);
+    const move = <T extends { schema: string; name: string }>(map: Map<string, T>, q: QualifiedName) => {
+      const obj = map.get(key(q.schema, q.name));
+      if (!obj) return;
+      map.delete(key(q.schema, q.name));
+      obj.schema = to;
+      map.set(key(to, obj.name), obj);
+    };
+    switch (n.objectType) {
+      case 'OBJECT_TABLE':
+      case 'OBJECT_FOREIGN_TABLE': {
+        const table = this.table(n.relation);
+        if (table) this.moveTable(table, { schema: to, name: table.name });
+        return;
+      }
+      case 'OBJECT_VIEW':
+      case 'OBJECT_MATVIEW':
+        if (n.relation?.relname) move(this.model.views, this.resolve(n.relation, this.model.views));
+        return;
+      case 'OBJECT_SEQUENCE':
+        if (n.relation?.relname) move(this.model.sequences, this.resolve(n.relation, this.model.sequences));
+        return;
+      case 'OBJECT_TYPE':
+      case 'OBJECT_DOMAIN': {
+        const names = strings(n.object?.List?.items ?? n.object?.TypeName?.names);
+        if (names.length === 0) return;
+        const map = n.objectType === 'OBJECT_DOMAIN' ? this.model.domains : this.model.enums;
+        move(map as Map<string, { schema: string; name: string }>, this.resolveList(names, map));
+        return;
+      }
+      case 'OBJECT_FUNCTION':
+      case 'OBJECT_PROCEDURE': {
+        const names = strings(n.object?.ObjectWithArgs?.objname);
+        if (names.length === 0) return;
+        const q = this.resolveList(names, this.model.functions);
+        const fns = this.model.functions.get(key(q.schema, q.name));
+        if (!fns) return;
+        this.model.functions.delete(key(q.schema, q.name));
+        for (const f of fns) f.schema = to;
+        this.model.functions.set(key(to, q.name), [
+          ...(this.model.functions.get(key(to, q.name)) ?? []),
+          ...fns,
+        ]);
         return;
       }
       default:
@@ -834,6 +1736,26 @@ class SqlModelBuilder {
   }
 
   private drop(n: PgNode): void {
+    const cascade = n.behavior === 'DROP_CASCADE';
+    if (
+      n.removeType === 'OBJECT_FUNCTION' ||
+      n.removeType === 'OBJECT_PROCEDURE' ||
+      n.removeType === 'OBJECT_ROUTINE'
+    ) {
+      for (const o of n.objects ?? []) {
+        const names = strings(o.ObjectWithArgs?.objname);
+        if (names.length === 0) continue;
+        const q = this.resolveList(names, this.model.functions);
+        const k = key(q.schema, q.name);
+        const all = this.model.functions.get(k);
+        if (!all) continue;
+        const dropped = this.matchingOverloads(all, o.ObjectWithArgs);
+        const stay = all.filter((f) => !dropped.includes(f));
+        if (stay.length > 0) this.model.functions.set(k, stay);
+        else this.model.functions.delete(k);
+      }
+      return;
+    }
     const objects: string[][] = (n.objects ?? []).map((o: PgNode) =>
       o.List
         ? strings(o.List.items)
@@ -848,11 +1770,13 @@ class SqlModelBuilder {
       switch (n.removeType) {
         case 'OBJECT_TABLE':
         case 'OBJECT_FOREIGN_TABLE':
-          this.dropTable(this.resolveList(names, this.model.tables));
+          this.dropTableByKey(tableKey(this.resolveList(names, this.model.tables)), cascade);
           break;
         case 'OBJECT_INDEX': {
           const q = this.resolveList(names, this.model.indexes);
-          this.model.indexes.delete(key(q.schema, q.name));
+          const idx = this.model.indexes.get(key(q.schema, q.name));
+          // The index of a constraint cannot be dropped on its own.
+          if (idx && !idx.constraint) this.model.indexes.delete(key(q.schema, q.name));
           break;
         }
         case 'OBJECT_VIEW':
@@ -861,14 +1785,15 @@ class SqlModelBuilder {
           this.model.views.delete(key(q.schema, q.name));
           break;
         }
-        case 'OBJECT_TYPE': {
-          const q = this.resolveList(names, this.model.enums);
-          this.model.enums.delete(key(q.schema, q.name));
-          break;
-        }
+        case 'OBJECT_TYPE':
         case 'OBJECT_DOMAIN': {
-          const q = this.resolveList(names, this.model.domains);
-          this.model.domains.delete(key(q.schema, q.name));
+          // DROP TYPE drops a domain too.
+          if (n.removeType === 'OBJECT_TYPE') {
+            const q = this.resolveList(names, this.model.enums);
+            this.model.enums.delete(key(q.schema, q.name));
+          }
+          const d = this.resolveList(names, this.model.domains);
+          this.model.domains.delete(key(d.schema, d.name));
           break;
         }
         case 'OBJECT_SEQUENCE': {
@@ -876,116 +1801,265 @@ class SqlModelBuilder {
           this.model.sequences.delete(key(q.schema, q.name));
           break;
         }
+        case 'OBJECT_EXTENSION':
+          this.model.extensions.delete(names[0]);
+          break;
         case 'OBJECT_POLICY':
         case 'OBJECT_TRIGGER': {
           const name = names[names.length - 1];
-          const t = this.resolveList(names.slice(0, -1), this.model.tables);
+          const t = tableKey(this.resolveList(names.slice(0, -1), this.model.tables));
           if (n.removeType === 'OBJECT_POLICY') {
+            this.policyKeys = undefined;
             this.model.policies = this.model.policies.filter(
-              (p) => !(p.name === name && tableKey(p.table) === tableKey(t)),
+              (p) => !(p.name === name && tableKey(p.table) === t),
             );
           } else {
+            this.triggerKeys = undefined;
             this.model.triggers = this.model.triggers.filter(
-              (p) => !(p.name === name && tableKey(p.table) === tableKey(t)),
+              (p) => !(p.name === name && tableKey(p.table) === t),
             );
           }
           break;
         }
-        case 'OBJECT_SCHEMA': {
-          const schema = names[0];
-          this.model.schemas.delete(schema);
-          for (const t of [...this.model.tables.values()]) if (t.schema === schema) this.dropTable(t);
-          for (const m of [
-            this.model.views,
-            this.model.enums,
-            this.model.domains,
-            this.model.sequences,
-            this.model.indexes,
-          ]) {
-            for (const k of [...m.keys()]) if (k.startsWith(`${schema}.`)) m.delete(k);
-          }
+        case 'OBJECT_SCHEMA':
+          this.dropSchema(names[0]);
           break;
-        }
         default:
           break;
       }
     }
-    if (n.removeType === 'OBJECT_FUNCTION' || n.removeType === 'OBJECT_PROCEDURE') {
-      for (const o of n.objects ?? []) {
-        const names = strings(o.ObjectWithArgs?.objname);
-        const q = this.resolveList(names, this.model.functions);
-        this.model.functions.delete(key(q.schema, q.name));
-      }
+  }
+
+  /** The overloads an `f(int, text)` names; all of them when written without arguments. */
+  private matchingOverloads(all: FunctionDef[], owa: PgNode | undefined): FunctionDef[] {
+    if (!owa || owa.args_unspecified || !Array.isArray(owa.objargs)) return all;
+    const args = (
+      owa.objfuncargs ?? owa.objargs.map((a: PgNode) => ({ FunctionParameter: { argType: a.TypeName } }))
+    )
+      .map((p: PgNode) => p.FunctionParameter)
+      .filter((p: PgNode | undefined) => p && p.mode !== 'FUNC_PARAM_OUT' && p.mode !== 'FUNC_PARAM_TABLE')
+      .map((p: PgNode) => typeFromNode(p.argType).name)
+      .join(',');
+    return all.filter((f) => f.argTypes.join(',') === args);
+  }
+
+  private dropSchema(schema: string): void {
+    this.model.schemas.delete(schema);
+    for (const t of [...this.model.tables.values()])
+      if (t.schema === schema) this.dropTableByKey(tableKey(t), true);
+    for (const m of [
+      this.model.views,
+      this.model.enums,
+      this.model.domains,
+      this.model.sequences,
+      this.model.indexes,
+      this.model.functions,
+    ] as Map<string, unknown>[]) {
+      for (const k of [...m.keys()]) if (k.startsWith(`${schema}.`)) m.delete(k);
     }
   }
 
-  private dropTable(q: QualifiedName): void {
-    const k = tableKey(q);
-    if (!this.model.tables.delete(k)) return;
+  /** Removes what belongs to a table (indexes, policies, triggers), not the table itself. */
+  private forgetTable(k: string): void {
     for (const [ik, idx] of this.model.indexes) if (tableKey(idx.table) === k) this.model.indexes.delete(ik);
     this.model.policies = this.model.policies.filter((p) => tableKey(p.table) !== k);
     this.model.triggers = this.model.triggers.filter((t) => tableKey(t.table) !== k);
+    this.policyKeys = undefined;
+    this.triggerKeys = undefined;
+  }
+
+  /** DROP TABLE: with its indexes, policies, triggers, partitions and the foreign keys to it. */
+  private dropTableByKey(k: string, cascade = false): void {
+    const table = this.model.tables.get(k);
+    if (!table) return;
+    const children = this.descendants(table);
+    this.model.tables.delete(k);
+    this.forgetTable(k);
     // Foreign keys that point at a dropped table go with it (DROP … CASCADE, or they were dropped first).
     for (const other of this.model.tables.values()) {
       other.constraints = other.constraints.filter(
         (c) => !(c.references && tableKey(c.references.table) === k),
       );
+      other.inherits = other.inherits.filter((p) => tableKey(p) !== k);
+    }
+    // Partitions always go with their table; inheritance children only with CASCADE.
+    for (const child of children) {
+      if (child.partitionOf && tableKey(child.partitionOf) === k)
+        this.dropTableByKey(tableKey(child), cascade);
+      else if (cascade && this.model.tables.has(tableKey(child)))
+        this.dropTableByKey(tableKey(child), cascade);
     }
   }
 
   private comment(n: PgNode): void {
     const names = n.object?.List ? strings(n.object.List.items) : [];
-    if (n.objtype === 'OBJECT_TABLE') {
+    const text = typeof n.comment === 'string' ? n.comment : undefined;
+    if (n.objtype === 'OBJECT_TABLE' || n.objtype === 'OBJECT_FOREIGN_TABLE') {
+      if (names.length === 0) return;
       const t = this.model.tables.get(tableKey(this.resolveList(names, this.model.tables)));
-      if (t) t.comment = n.comment ?? undefined;
+      if (t) {
+        if (text === undefined) delete t.comment;
+        else t.comment = text;
+      }
     } else if (n.objtype === 'OBJECT_COLUMN' && names.length >= 2) {
       const t = this.model.tables.get(tableKey(this.resolveList(names.slice(0, -1), this.model.tables)));
       const c = t?.columns.find((x) => x.name === names[names.length - 1]);
-      if (c) c.comment = n.comment ?? undefined;
+      if (c) {
+        if (text === undefined) delete c.comment;
+        else c.comment = text;
+      }
+    }
+  }
+
+  // ── schemas, enums, domains ────────────────────────────────────────────────────────────────
+
+  private createSchema(n: PgNode, st: StatementText): void {
+    const name =
+      (n.schemaname as string | undefined) ??
+      (n.authrole?.RoleSpec?.rolename as string | undefined) ??
+      (n.authrole?.rolename as string | undefined);
+    if (!name) return;
+    this.model.schemas.add(name);
+    const elements: PgNode[] = n.schemaElts ?? [];
+    if (elements.length === 0) return;
+    // CREATE SCHEMA s CREATE TABLE t …: the elements are created in the new schema.
+    const saved = this.searchPath;
+    this.searchPath = [name, ...saved];
+    try {
+      for (const el of elements) {
+        const kind = Object.keys(el)[0];
+        if (kind) this.guarded(() => this.apply(kind, el[kind] as PgNode, st));
+      }
+    } finally {
+      this.searchPath = saved;
+    }
+  }
+
+  private alterEnum(n: PgNode): void {
+    const names = strings(n.typeName);
+    if (names.length === 0) return;
+    const e = this.model.enums.get(tableKey(this.resolveList(names, this.model.enums)));
+    if (!e || !n.newVal) return;
+    if (n.oldVal) {
+      e.values = e.values.map((v) => (v === n.oldVal ? n.newVal : v));
+      return;
+    }
+    if (e.values.includes(n.newVal)) return;
+    const neighbor = n.newValNeighbor ? e.values.indexOf(n.newValNeighbor) : -1;
+    if (neighbor < 0) e.values.push(n.newVal);
+    else e.values.splice(n.newValIsAfter ? neighbor + 1 : neighbor, 0, n.newVal);
+  }
+
+  private domainCheck(c: PgNode, st: StatementText): { node?: PgNode; text?: string } {
+    return { node: c.raw_expr, text: this.parenthesisedText(this.offset(st, c.location), st.stmt.end) };
+  }
+
+  private createDomain(n: PgNode, st: StatementText): void {
+    const names = strings(n.domainname);
+    if (names.length === 0) return;
+    const q = this.qualifyList(names);
+    const constraints: PgNode[] = (n.constraints ?? []).map((c: PgNode) => c.Constraint).filter(Boolean);
+    const { serial: _serial, ...baseType } = typeFromNode(n.typeName);
+    this.model.schemas.add(q.schema);
+    this.model.domains.set(key(q.schema, q.name), {
+      ...q,
+      baseType,
+      notNull: constraints.some((c) => c.contype === 'CONSTR_NOTNULL'),
+      checks: constraints.filter((c) => c.contype === 'CONSTR_CHECK').map((c) => this.domainCheck(c, st)),
+      origin: this.origin(st),
+    });
+  }
+
+  private alterDomain(n: PgNode, st: StatementText): void {
+    const names = strings(n.typeName);
+    if (names.length === 0) return;
+    const d = this.model.domains.get(tableKey(this.resolveList(names, this.model.domains)));
+    if (!d) return;
+    switch (n.subtype) {
+      case 'C': {
+        const c = n.def?.Constraint as PgNode | undefined;
+        if (c?.contype === 'CONSTR_CHECK') d.checks.push(this.domainCheck(c, st));
+        else if (c?.contype === 'CONSTR_NOTNULL') d.notNull = true;
+        return;
+      }
+      case 'O':
+        d.notNull = true;
+        return;
+      case 'N':
+        d.notNull = false;
+        return;
+      default:
+        return;
     }
   }
 
   // ── policies, triggers, functions ──────────────────────────────────────────────────────────
 
   private createPolicy(n: PgNode, st: StatementText): void {
+    if (!n.table?.relname || !n.policy_name) return;
     const target = this.resolve(n.table);
     const table = this.model.tables.get(tableKey(target));
     table?.statements.push(st.range);
-    const policy = {
+    const policy: Policy = {
       name: n.policy_name as string,
       table: target,
       command: (n.cmd_name ?? 'all') as PolicyCommand,
-      permissive: n.permissive !== false,
-      roles: (n.roles ?? []).map((r: PgNode) =>
-        r.RoleSpec?.roletype === 'ROLESPEC_PUBLIC' ? 'public' : (r.RoleSpec?.rolename ?? ''),
-      ),
+      // The JSON leaves out `false`: a RESTRICTIVE policy has no `permissive` at all.
+      permissive: n.permissive === true,
+      roles: this.roles(n.roles),
       origin: this.origin(st),
-      ...(n.qual ? { usingNode: n.qual } : {}),
-      ...(n.with_check ? { withCheckNode: n.with_check } : {}),
     };
-    if (n.qual) {
-      lazy(policy as { usingText?: string }, 'usingText', () => this.clauseText(st, ['USING']));
-    }
-    if (n.with_check) {
-      lazy(policy as { withCheckText?: string }, 'withCheckText', () =>
-        this.clauseText(st, ['WITH', 'CHECK']),
+    this.setPolicyExpressions(policy, n, st);
+    // CREATE POLICY of a name the table already has (PostgreSQL would refuse): the new one wins.
+    this.policyKeys ??= new Set(this.model.policies.map((p) => memberKey(p.table, p.name)));
+    const k = memberKey(target, policy.name);
+    if (this.policyKeys.has(k)) {
+      const existing = this.model.policies.findIndex(
+        (p) => p.name === policy.name && sameName(p.table, target),
       );
+      if (existing >= 0) this.model.policies.splice(existing, 1);
     }
+    this.policyKeys.add(k);
     this.model.policies.push(policy);
   }
 
-  private clauseText(st: StatementText, words: string[]): string {
-    const tokens = st.tokens;
-    for (let i = 0; i < tokens.length; i++) {
-      if (words.every((w, k) => tokens[i + k]?.text.toUpperCase() === w)) {
-        const inner = st.parenthesizedAfter(tokens[i + words.length - 1].end);
-        return inner ? st.text(inner.start, inner.end).trim() : '';
-      }
+  private alterPolicy(n: PgNode, st: StatementText): void {
+    if (!n.table?.relname) return;
+    const target = tableKey(this.resolve(n.table));
+    const policy = this.model.policies.find((p) => p.name === n.policy_name && tableKey(p.table) === target);
+    if (!policy) return;
+    if (n.roles) policy.roles = this.roles(n.roles);
+    this.setPolicyExpressions(policy, n, st);
+  }
+
+  private roles(list: PgNode[] | undefined): string[] {
+    return (list ?? []).map((r: PgNode) =>
+      r.RoleSpec?.roletype === 'ROLESPEC_PUBLIC'
+        ? 'public'
+        : r.RoleSpec?.roletype === 'ROLESPEC_CURRENT_USER'
+          ? 'current_user'
+          : r.RoleSpec?.roletype === 'ROLESPEC_SESSION_USER'
+            ? 'session_user'
+            : (r.RoleSpec?.rolename ?? ''),
+    );
+  }
+
+  /** USING (…) and WITH CHECK (…): nodes now, texts when read. */
+  private setPolicyExpressions(policy: Policy, n: PgNode, st: StatementText): void {
+    if (n.qual) {
+      policy.usingNode = n.qual;
+      const at = this.offset(st, minLocation(n.qual));
+      lazy(policy, 'usingText', () => st.clauseParenText(at));
     }
-    return '';
+    if (n.with_check) {
+      policy.withCheckNode = n.with_check;
+      const at = this.offset(st, minLocation(n.with_check));
+      lazy(policy, 'withCheckText', () => st.clauseParenText(at));
+    }
   }
 
   private createTrigger(n: PgNode, st: StatementText): void {
+    if (!n.relation?.relname || !n.trigname) return;
     const target = this.resolve(n.relation);
     const table = this.model.tables.get(tableKey(target));
     table?.statements.push(st.range);
@@ -997,9 +2071,16 @@ class SqlModelBuilder {
     if (events & 16) eventList.push('update');
     if (events & 32) eventList.push('truncate');
     const fn = strings(n.funcname);
-    this.model.triggers = this.model.triggers.filter(
-      (t) => !(t.name === n.trigname && tableKey(t.table) === tableKey(target)),
-    );
+    // CREATE OR REPLACE TRIGGER: the new one replaces the old.
+    this.triggerKeys ??= new Set(this.model.triggers.map((t) => memberKey(t.table, t.name)));
+    const k = memberKey(target, n.trigname);
+    if (this.triggerKeys.has(k)) {
+      const existing = this.model.triggers.findIndex(
+        (t) => t.name === n.trigname && sameName(t.table, target),
+      );
+      if (existing >= 0) this.model.triggers.splice(existing, 1);
+    }
+    this.triggerKeys.add(k);
     this.model.triggers.push({
       name: n.trigname,
       table: target,
@@ -1007,22 +2088,24 @@ class SqlModelBuilder {
       events: eventList,
       updateColumns: strings(n.columns),
       forEachRow: !!n.row,
-      function: this.resolveList(fn, this.model.functions),
+      function: fn.length > 0 ? this.resolveList(fn, this.model.functions) : { schema: '', name: '' },
       origin: this.origin(st),
     });
   }
 
   private createFunction(n: PgNode, st: StatementText): void {
-    const q = this.qualifyList(strings(n.funcname));
-    const options = (n.options ?? []).map((o: PgNode) => o.DefElem as PgNode);
+    const names = strings(n.funcname);
+    if (names.length === 0) return;
+    const q = this.qualifyList(names);
+    const options = (n.options ?? []).map((o: PgNode) => o.DefElem as PgNode).filter(Boolean);
     const as = options.find((o: PgNode) => o.defname === 'as');
     const language = options.find((o: PgNode) => o.defname === 'language')?.arg?.String?.sval as
       string | undefined;
     const argTypes = (n.parameters ?? [])
       .map((p: PgNode) => p.FunctionParameter)
-      .filter((p: PgNode) => p.mode !== 'FUNC_PARAM_OUT' && p.mode !== 'FUNC_PARAM_TABLE')
+      .filter((p: PgNode | undefined) => p && p.mode !== 'FUNC_PARAM_OUT' && p.mode !== 'FUNC_PARAM_TABLE')
       .map((p: PgNode) => typeFromNode(p.argType).name);
-    const fn = {
+    const fn: FunctionDef = {
       ...q,
       argTypes,
       ...(n.returnType ? { returns: typeFromNode(n.returnType).name } : {}),
@@ -1035,51 +2118,7 @@ class SqlModelBuilder {
       (f) => f.argTypes.join(',') !== argTypes.join(','),
     );
     overloads.push(fn);
+    this.model.schemas.add(q.schema);
     this.model.functions.set(k, overloads);
   }
-}
-
-const CONSTRAINT_KINDS: Record<string, Constraint['kind']> = {
-  CONSTR_PRIMARY: 'primary key',
-  CONSTR_UNIQUE: 'unique',
-  CONSTR_FOREIGN: 'foreign key',
-  CONSTR_CHECK: 'check',
-  CONSTR_EXCLUSION: 'exclude',
-};
-
-const INLINE_CONSTRAINT_START = new Set([
-  'CONSTRAINT',
-  'NOT',
-  'NULL',
-  'DEFAULT',
-  'PRIMARY',
-  'UNIQUE',
-  'REFERENCES',
-  'CHECK',
-  'GENERATED',
-  'COLLATE',
-]);
-
-/** PostgreSQL truncates identifiers to 63 bytes. */
-export function truncateName(name: string): string {
-  if (Buffer.byteLength(name) <= 63) return name;
-  let out = name;
-  while (Buffer.byteLength(out) > 63) out = out.slice(0, -1);
-  return out;
-}
-
-function firstLocation(node: unknown): number | undefined {
-  if (!node || typeof node !== 'object') return undefined;
-  const obj = node as Record<string, unknown>;
-  if (typeof obj.location === 'number' && obj.location >= 0) return obj.location;
-  for (const v of Object.values(obj)) {
-    const loc = firstLocation(v);
-    if (loc !== undefined) return loc;
-  }
-  return undefined;
-}
-
-/** A stable text for an index expression, for comparing two indexes (not for display). */
-function exprSummary(node: PgNode): string {
-  return JSON.stringify(node, (k, v) => (k === 'location' ? undefined : v));
 }

@@ -20,7 +20,8 @@ export interface Segment {
 export interface BlankRegion {
   start: number;
   end: number;
-  kind: 'meta-command' | 'copy-data';
+  /** `psql-variable` is the `:` of a psql variable (`:'name'`, `:"name"`, `:name` after `\set name`). */
+  kind: 'meta-command' | 'copy-data' | 'psql-variable';
 }
 
 export interface SplitResult {
@@ -30,6 +31,9 @@ export interface SplitResult {
 
 const enum Ch {
   Newline = 10,
+  Colon = 58,
+  BracketOpen = 91,
+  BracketClose = 93,
   Dollar = 36,
   Quote = 39,
   DoubleQuote = 34,
@@ -51,7 +55,17 @@ function isIdentChar(c: number): boolean {
 
 const LIKELY_NEW_STATEMENT = /^(?:(?:create|alter|drop|grant|revoke|truncate|copy)\s+[a-z]|comment\s+on\s)/i;
 const COPY_FROM_STDIN = /^\s*copy\b[\s\S]*\bfrom\s+stdin\b/i;
+const META_COPY_FROM_STDIN = /^\\copy\b.*\bfrom\s+(p?stdin)\b/i;
 const ROUTINE_HEAD = /^\s*create\s+(or\s+replace\s+)?(function|procedure)\b/i;
+/** `CREATE RULE … DO (a; b)`: the one statement whose `;` may sit inside parentheses. */
+const RULE_HEAD = /^\s*create\s+(or\s+replace\s+)?rule\b/i;
+/**
+ * A run of characters that mean nothing to the splitter (outside a routine body, whose BEGIN and END
+ * it counts): skipped by the regex engine instead of one loop turn per character.
+ */
+const PLAIN_RUN = /[^\-/'"$\n()[\];\\:]*/y;
+/** Meta-commands that send the query buffer, like a semicolon. */
+const SENDS_BUFFER = /^(?:g|gx|gexec|gset|gdesc|watch|crosstabview)$/;
 
 /** Splits `text[from, to)` into statements. */
 export function splitStatements(text: string, from = 0, to = text.length): SplitResult {
@@ -62,6 +76,8 @@ export function splitStatements(text: string, from = 0, to = text.length): Split
   /** Depth of BEGIN … END inside a routine body written in SQL-standard form. */
   let atomicDepth = 0;
   let isRoutine: boolean | undefined;
+  /** Depth of square brackets, inside which `a:b` is an array slice, not a psql variable. */
+  let brackets = 0;
   let i = from;
 
   const endSegment = (end: number, semicolon: number) => {
@@ -69,10 +85,18 @@ export function splitStatements(text: string, from = 0, to = text.length): Split
     segStart = semicolon >= 0 ? semicolon + 1 : end;
     depth = 0;
     atomicDepth = 0;
+    brackets = 0;
     isRoutine = undefined;
   };
 
   while (i < to) {
+    isRoutine ??= startsRoutine(text, segStart, to);
+    if (!isRoutine) {
+      PLAIN_RUN.lastIndex = i;
+      PLAIN_RUN.test(text);
+      i = PLAIN_RUN.lastIndex;
+      if (i >= to) break;
+    }
     const c = text.charCodeAt(i);
     if (c === Ch.Minus && text.charCodeAt(i + 1) === Ch.Minus) {
       const nl = text.indexOf('\n', i);
@@ -104,42 +128,85 @@ export function splitStatements(text: string, from = 0, to = text.length): Split
       i++;
       continue;
     }
-    if (c === Ch.Newline && depth > 0 && LIKELY_NEW_STATEMENT.test(text.slice(i + 1, i + 24))) {
-      // An unbalanced parenthesis in a half-typed statement must not swallow the statements after
-      // it: an unindented line that can only start a statement closes every open parenthesis.
+    if (
+      c === Ch.Newline &&
+      (depth > 0 || atomicDepth > 0) &&
+      LIKELY_NEW_STATEMENT.test(text.slice(i + 1, i + 24))
+    ) {
+      // An unbalanced parenthesis (or an unfinished BEGIN ATOMIC) in a half-typed statement must
+      // not swallow the statements after it: an unindented line that can only start a statement
+      // closes everything still open.
       depth = 0;
+      atomicDepth = 0;
     } else if (c === Ch.ParenOpen) depth++;
     else if (c === Ch.ParenClose) depth = Math.max(0, depth - 1);
-    else if (c === Ch.Semicolon && depth === 0 && atomicDepth === 0) {
-      const stmtText = text.slice(segStart, i);
+    else if (c === Ch.BracketOpen) brackets++;
+    else if (c === Ch.BracketClose) brackets = Math.max(0, brackets - 1);
+    else if (
+      c === Ch.Semicolon &&
+      atomicDepth === 0 &&
+      (depth === 0 || !RULE_HEAD.test(text.slice(firstCodeAt(text, segStart, i), i)))
+    ) {
+      // psql would keep reading past a `;` inside parentheses, but only CREATE RULE can hold one:
+      // anywhere else it ends a half-typed statement, which then does not swallow the next one.
+      const head = firstCodeAt(text, segStart, i);
+      const isCopy = (text.charCodeAt(head) | 32) === 99 && COPY_FROM_STDIN.test(text.slice(head, i));
       endSegment(i, i);
       i++;
-      if (COPY_FROM_STDIN.test(stripLeadingComments(stmtText))) {
+      if (isCopy) {
         i = skipCopyData(text, i, to, blanks);
         segStart = i;
+        isRoutine = undefined;
       }
       continue;
     } else if (c === Ch.Backslash) {
       const nl = text.indexOf('\n', i);
       const end = nl === -1 || nl > to ? to : nl;
-      const command = /^\\([a-zA-Z]+)/.exec(text.slice(i, Math.min(end, i + 20)))?.[1] ?? '';
+      const line = text.slice(i, end);
+      const command = /^\\([a-zA-Z]+)/.exec(line)?.[1] ?? '';
       blanks.push({ start: i, end, kind: 'meta-command' });
-      // \g and friends send the query buffer, like a semicolon.
-      if (/^g(x|exec|set|desc)?$/.test(command) && text.slice(segStart, i).trim() !== '') endSegment(i, -1);
-      else if (text.slice(segStart, i).trim() === '') segStart = end;
+      const bufferEmpty = firstCodeAt(text, segStart, i) >= i;
+      if (SENDS_BUFFER.test(command) && !bufferEmpty) endSegment(i, -1);
       i = end;
+      if (META_COPY_FROM_STDIN.test(line)) {
+        // `\copy … from stdin` reads its data from the script itself, like COPY … FROM stdin.
+        i = skipCopyData(text, i, to, blanks);
+      }
+      // The next statement starts after the meta-command (and its data).
+      if (bufferEmpty || SENDS_BUFFER.test(command)) {
+        segStart = i;
+        isRoutine = undefined;
+      }
       continue;
-    } else if (isIdentStart(c) && !(i > from && isIdentChar(text.charCodeAt(i - 1)))) {
+    } else if (c === Ch.Colon) {
+      const next = text.charCodeAt(i + 1);
+      if (next === Ch.Colon) {
+        i += 2; // a cast
+        continue;
+      }
+      // psql replaces `:'name'` by a literal, `:"name"` by an identifier, and `:name` by the value
+      // of a variable (no SQL operator has a `:`, so outside brackets that is all it can be);
+      // without the `:` each is still one token of the same kind.
+      const quoted = next === Ch.Quote || next === Ch.DoubleQuote;
+      const name = /^[A-Za-z0-9_]+/.exec(text.slice(i + (quoted ? 2 : 1), i + 66))?.[0];
+      if (
+        name !== undefined &&
+        text.charCodeAt(i - 1) !== Ch.Colon &&
+        (quoted ? text.charCodeAt(i + 2 + name.length) === next : brackets === 0 && isIdentStart(next))
+      ) {
+        blanks.push({ start: i, end: i + 1, kind: 'psql-variable' });
+      }
+    } else if (isRoutine && isIdentStart(c) && !(i > from && isIdentChar(text.charCodeAt(i - 1)))) {
       let j = i + 1;
       while (j < to && isIdentChar(text.charCodeAt(j))) j++;
-      if (j - i <= 6) {
+      // Only BEGIN, CASE and END matter (and only in a routine): test the length and first letter
+      // before making a string of the word.
+      const first = c | 32;
+      if (j - i >= 3 && j - i <= 5 && (first === 98 || first === 99 || first === 101)) {
         const word = text.slice(i, j).toLowerCase();
         if (word === 'begin' || word === 'case' || word === 'end') {
-          isRoutine ??= ROUTINE_HEAD.test(stripLeadingComments(text.slice(segStart, i)));
-          if (isRoutine) {
-            if (word === 'end') atomicDepth = Math.max(0, atomicDepth - 1);
-            else atomicDepth++;
-          }
+          if (word === 'end') atomicDepth = Math.max(0, atomicDepth - 1);
+          else atomicDepth++;
         }
       }
       i = j;
@@ -149,6 +216,31 @@ export function splitStatements(text: string, from = 0, to = text.length): Split
   }
   if (text.slice(segStart, to).trim() !== '') segments.push({ start: segStart, end: to, semicolon: -1 });
   return { segments, blanks };
+}
+
+/** Offset of the first character in `text[from, to)` that is neither whitespace nor comment (or `to`). */
+function firstCodeAt(text: string, from: number, to: number): number {
+  let i = from;
+  for (;;) {
+    while (i < to && isSpace(text.charCodeAt(i))) i++;
+    if (text.charCodeAt(i) === Ch.Minus && text.charCodeAt(i + 1) === Ch.Minus) {
+      const nl = text.indexOf('\n', i);
+      if (nl === -1 || nl >= to) return to;
+      i = nl + 1;
+    } else if (text.charCodeAt(i) === Ch.Slash && text.charCodeAt(i + 1) === Ch.Star) {
+      i = skipBlockComment(text, i, to);
+    } else return Math.min(i, to);
+  }
+}
+
+/** True when the statement that starts at `from` is CREATE FUNCTION or CREATE PROCEDURE. */
+function startsRoutine(text: string, from: number, to: number): boolean {
+  const i = firstCodeAt(text, from, to);
+  return i < to && (text.charCodeAt(i) | 32) === 99 && ROUTINE_HEAD.test(text.slice(i, i + 64));
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
 }
 
 function skipBlockComment(text: string, i: number, to: number): number {
@@ -248,16 +340,19 @@ export function blankOut(text: string, regions: readonly { start: number; end: n
   return out + text.slice(last);
 }
 
-/** Statement keywords that, at the very start of a line, begin a new statement in practice. */
+/** Statement keywords that, at the start of a line, begin a new statement in practice. */
 const STATEMENT_START =
-  /^(create|alter|drop|comment|grant|revoke|truncate|copy|insert|update|delete|commit|analyze|vacuum|refresh|reindex|cluster)\b/i;
+  /^[ \t]*(create|alter|drop|comment|grant|revoke|truncate|copy|insert|update|delete|commit|analyze|vacuum|refresh|reindex|cluster)\b/i;
 
 /**
- * Offsets in `text[from, to)` where an unindented line starts with a statement keyword outside any
- * literal or comment: the places where a half-typed statement most likely ends and the next begins.
+ * Offsets in `text[from, to)` where a line starts with a statement keyword outside any literal or
+ * comment: the places where a half-typed statement most likely ends and the next begins. Lines
+ * that start in the first column are the likely ones; only when there is none, indented lines
+ * count too (statements indented inside a BEGIN … COMMIT block).
  */
 export function statementStartCandidates(text: string, from: number, to: number): number[] {
-  const out: number[] = [];
+  const unindented: number[] = [];
+  const indented: number[] = [];
   // Reuse the splitter's knowledge of literals: only line starts that lie outside quoted text count.
   const quoted = quotedRegions(text, from, to);
   let k = 0;
@@ -265,9 +360,14 @@ export function statementStartCandidates(text: string, from: number, to: number)
     const p = nl + 1;
     while (k < quoted.length && quoted[k].end <= p) k++;
     if (k < quoted.length && quoted[k].start < p) continue;
-    if (STATEMENT_START.test(text.slice(p, p + 12))) out.push(p);
+    const m = STATEMENT_START.exec(text.slice(p, p + 40));
+    if (!m) continue;
+    const keywordAt = p + m[0].length - m[1].length;
+    if (keywordAt >= to) continue;
+    if (keywordAt === p) unindented.push(p);
+    else indented.push(keywordAt);
   }
-  return out;
+  return unindented.length > 0 ? unindented : indented;
 }
 
 /** Regions of literals and comments in a range (for the candidate search above). */

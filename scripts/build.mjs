@@ -32,6 +32,7 @@ if (existsSync(at('client/src/extension.ts'))) {
 }
 if (existsSync(at('server/src/lsp/server.ts'))) {
   bundles.push({ entry: 'server/src/lsp/server.ts', out: 'dist/server.js' });
+  bundles.push({ entry: 'server/src/lsp/worker.ts', out: 'dist/lsp-worker.js' });
 }
 
 mkdirSync(dist, { recursive: true });

@@ -1,0 +1,304 @@
+/**
+ * The worker's side of the analysis: keeps the texts it was sent, lints units with the engine, and
+ * turns each unit's schema model into table cards for hovers (the model itself never leaves the
+ * worker: it is large and holds parse trees).
+ *
+ * Nothing here may read a lazy part of the model for every object of a large file (ranges beyond a
+ * statement's start, default and predicate texts): that would tokenize every statement and double
+ * the cost of a lint. Exact ranges are read only for units small enough for it not to matter.
+ */
+import type { Finding, RelatedInfo, SourceRange } from '../engine/findings';
+import { lintProject } from '../engine/lint';
+import { tableKey, type Constraint, type SchemaModel, type Table } from '../engine/model/schema';
+import type { SourceFile } from '../engine/project';
+import { allRules } from '../engine/rules';
+import type { Rule } from '../engine/rules/rule';
+import { LineIndex } from '../engine/text';
+import type { CardColumn, LintRequest, Loc, TableCard, UnitResult } from './protocol';
+
+/** Units up to this many characters get exact ranges (columns' constraints, FK actions) on their cards. */
+const EXACT_CARD_CHARS = 1_000_000;
+/** What a WebAssembly trap throws (`unreachable`, out of bounds …). */
+const WASM_TRAP = (globalThis as unknown as { WebAssembly: { RuntimeError: new () => Error } }).WebAssembly
+  .RuntimeError;
+/** Longest expression text shown on a card. */
+const MAX_EXPRESSION = 160;
+
+/**
+ * Test hooks, from `DB_EXPERT_LSP_FAULT` (`;`-separated): `rule:<id>:<marker>` makes rule <id>
+ * throw on a unit whose text contains <marker>; `exit:<marker>` ends the worker on such a unit.
+ * They prove that a crashing rule and a crashing worker stay contained.
+ */
+export interface Faults {
+  rules: { id: string; marker: string }[];
+  exits: string[];
+}
+
+export function parseFaults(spec: string | undefined): Faults {
+  const faults: Faults = { rules: [], exits: [] };
+  for (const item of (spec ?? '').split(';')) {
+    const [kind, ...rest] = item.split(':');
+    if (kind === 'rule' && rest.length >= 2)
+      faults.rules.push({ id: rest[0], marker: rest.slice(1).join(':') });
+    else if (kind === 'exit' && rest.length >= 1) faults.exits.push(rest.join(':'));
+  }
+  return faults;
+}
+
+export class Analyzer {
+  private readonly projects = new Map<string, Map<string, string>>();
+
+  constructor(
+    private readonly faults: Faults = { rules: [], exits: [] },
+    private readonly onExitFault: () => void = () => process.exit(70),
+  ) {}
+
+  drop(project: string): void {
+    this.projects.delete(project);
+  }
+
+  /** Lints the request's units in order, handing each result to `onUnit` as it is done. */
+  async lint(request: LintRequest, onUnit: (unit: UnitResult) => void): Promise<{ restart: boolean }> {
+    let texts = this.projects.get(request.project);
+    if (!texts) this.projects.set(request.project, (texts = new Map()));
+    for (const u of request.updates) {
+      if (u.text === null) texts.delete(u.path);
+      else texts.set(u.path, u.text);
+    }
+    let restart = false;
+    for (const unit of request.units) {
+      const files: SourceFile[] = [];
+      for (const path of unit.files) {
+        const text = texts.get(path);
+        if (text !== undefined) files.push({ path, text });
+      }
+      const t0 = performance.now();
+      let findings: Finding[];
+      let tables: TableCard[] = [];
+      try {
+        if (this.faults.exits.some((m) => files.some((f) => f.text.includes(m)))) this.onExitFault();
+        const result = await lintProject(files, {
+          config: request.config,
+          ruleOverrides: request.overrides,
+          rules: this.rulesFor(files),
+        });
+        const lines = new Lines(files);
+        const exact = files.reduce((n, f) => n + f.text.length, 0) <= EXACT_CARD_CHARS;
+        findings = result.findings;
+        for (const model of result.models.values()) {
+          addForeignKeyTargets(findings, model);
+          tables = tables.concat(tableCards(model, lines, exact));
+        }
+      } catch (e) {
+        // lintProject contains the failures of rules and of the model; what gets here is the parser
+        // itself failing, after which its WebAssembly instance cannot be trusted.
+        restart ||= e instanceof WASM_TRAP;
+        const message = e instanceof Error ? e.message : String(e);
+        findings = unit.files.map((file) => internalError(file, message));
+      }
+      onUnit({ key: unit.key, files: unit.files, findings, tables, ms: performance.now() - t0 });
+      if (restart) break;
+    }
+    return { restart };
+  }
+
+  private rulesFor(files: readonly SourceFile[]): readonly Rule[] | undefined {
+    const faulty = this.faults.rules.filter((f) => files.some((file) => file.text.includes(f.marker)));
+    if (faulty.length === 0) return undefined;
+    return allRules.map((rule) =>
+      faulty.some((f) => f.id === rule.meta.id)
+        ? {
+            meta: rule.meta,
+            check() {
+              throw new Error('injected fault (DB_EXPERT_LSP_FAULT)');
+            },
+          }
+        : rule,
+    );
+  }
+}
+
+export function internalError(file: string, message: string): Finding {
+  return {
+    ruleId: 'internal-error',
+    severity: 'error',
+    message: `Internal error while checking this file: ${message}`,
+    file,
+    start: 0,
+    end: 0,
+    fixes: [],
+  };
+}
+
+/** Line numbers of offsets, one index per file, built on first use. */
+class Lines {
+  private readonly texts: Map<string, string>;
+  private readonly indexes = new Map<string, LineIndex>();
+  constructor(files: readonly SourceFile[]) {
+    this.texts = new Map(files.map((f) => [f.path, f.text]));
+  }
+  loc(range: SourceRange): Loc {
+    let index = this.indexes.get(range.file);
+    if (!index) {
+      index = new LineIndex(this.texts.get(range.file) ?? '');
+      this.indexes.set(range.file, index);
+    }
+    return { file: range.file, line: index.position(range.start).line };
+  }
+}
+
+/**
+ * A finding about a foreign key (its range is exactly the constraint's) without related places
+ * gets one: where the referenced table is defined. Only constraints in the finding's own statement
+ * are looked at, so this reads an exact range for a handful of constraints, never for all.
+ */
+function addForeignKeyTargets(findings: Finding[], model: SchemaModel): void {
+  let byFile: Map<string, { fk: Constraint; statement: SourceRange }[]> | undefined;
+  for (const f of findings) {
+    if (f.related && f.related.length > 0) continue;
+    if (!byFile) {
+      byFile = new Map();
+      for (const table of model.tables.values()) {
+        for (const c of table.constraints) {
+          if (c.kind !== 'foreign key' || !c.references) continue;
+          const statement = c.origin.statement;
+          const list = byFile.get(statement.file) ?? [];
+          list.push({ fk: c, statement });
+          byFile.set(statement.file, list);
+        }
+      }
+    }
+    for (const { fk, statement } of byFile.get(f.file) ?? []) {
+      if (f.start < statement.start || f.start > statement.end) continue;
+      const range = fk.origin.range;
+      if (range.start !== f.start || range.end !== f.end || !fk.references) continue;
+      const target = model.tables.get(tableKey(fk.references.table));
+      if (!target) break;
+      const related: RelatedInfo = {
+        ...target.origin.range,
+        message: `${qualified(target)} is defined here`,
+      };
+      f.related = [related];
+      break;
+    }
+  }
+}
+
+function qualified(t: { schema: string; name: string }): string {
+  return t.schema === 'public' ? t.name : `${t.schema}.${t.name}`;
+}
+
+/** A property's value unless reading it would compute a lazy range (on large units). */
+function cheap<T extends object, K extends keyof T>(obj: T, key: K, exact: boolean): T[K] | undefined {
+  if (exact) return obj[key];
+  const d = Object.getOwnPropertyDescriptor(obj, key);
+  return d && !d.get ? (d.value as T[K]) : undefined;
+}
+
+function clip(s: string | undefined): string | undefined {
+  if (s === undefined) return undefined;
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > MAX_EXPRESSION ? `${one.slice(0, MAX_EXPRESSION - 1)}…` : one;
+}
+
+export function tableCards(
+  model: SchemaModel,
+  lines: { loc(r: SourceRange): Loc },
+  exact: boolean,
+): TableCard[] {
+  const cards: TableCard[] = [];
+  const indexesByTable = new Map<string, TableCard['indexes']>();
+  for (const index of model.indexes.values()) {
+    const k = tableKey(index.table);
+    const list = indexesByTable.get(k) ?? [];
+    list.push({
+      name: index.name,
+      elements: index.elements.map((el) => el.column ?? clip(el.expression) ?? '?'),
+      unique: index.unique,
+      method: index.method,
+      ...(index.predicateNode ? { where: clip(index.predicateText) } : {}),
+      ...(index.constraint ? { constraint: index.constraint } : {}),
+      loc: lines.loc(index.origin.statement),
+    });
+    indexesByTable.set(k, list);
+  }
+  const policiesByTable = new Map<string, TableCard['policies']>();
+  for (const p of model.policies) {
+    const k = tableKey(p.table);
+    const list = policiesByTable.get(k) ?? [];
+    list.push({
+      name: p.name,
+      command: p.command,
+      permissive: p.permissive,
+      roles: p.roles,
+      ...(p.usingNode ? { using: clip(p.usingText) } : {}),
+      ...(p.withCheckNode ? { withCheck: clip(p.withCheckText) } : {}),
+      loc: lines.loc(p.origin.statement),
+    });
+    policiesByTable.set(k, list);
+  }
+  for (const table of model.tables.values()) {
+    const k = tableKey(table);
+    cards.push({
+      schema: table.schema,
+      name: table.name,
+      kind: table.kind,
+      loc: lines.loc(table.origin.statement),
+      altered: table.statements
+        .filter((s) => s.start !== table.origin.statement.start || s.file !== table.origin.statement.file)
+        .slice(0, 20)
+        .map((s) => lines.loc(s)),
+      columns: table.columns.map((c): CardColumn => {
+        const def = cheap(c, 'default', exact);
+        return {
+          name: c.name,
+          type: c.type.written,
+          notNull: c.notNull,
+          ...(c.identity ? { identity: c.identity } : {}),
+          ...(def !== undefined ? { default: clip(def) } : {}),
+          loc: lines.loc(c.nameRange),
+        };
+      }),
+      constraints: table.constraints.map((c) => constraintCard(table, c, lines, exact)),
+      indexes: indexesByTable.get(k) ?? [],
+      rls: {
+        enabled: table.rls.enabled,
+        forced: table.rls.forced,
+        ...(table.rls.enabledAt ? { loc: lines.loc(table.rls.enabledAt.statement) } : {}),
+      },
+      policies: policiesByTable.get(k) ?? [],
+      ...(table.partitionOf ? { partitionOf: qualified(table.partitionOf) } : {}),
+      ...(table.comment ? { comment: clip(table.comment) } : {}),
+    });
+  }
+  return cards;
+}
+
+function constraintCard(
+  table: Table,
+  c: Constraint,
+  lines: { loc(r: SourceRange): Loc },
+  exact: boolean,
+): TableCard['constraints'][number] {
+  // An inline constraint is on its column's line; a table constraint's own line needs its exact
+  // range, else the statement's.
+  const column = c.inline ? table.columns.find((col) => col.name === c.columns[0]) : undefined;
+  const at = column ? column.nameRange : exact ? c.origin.range : c.origin.statement;
+  const onDelete = c.kind === 'foreign key' ? cheap(c, 'onDelete', exact) : undefined;
+  return {
+    kind: c.kind,
+    name: c.name,
+    columns: c.columns,
+    ...(c.references
+      ? {
+          references: {
+            schema: c.references.table.schema,
+            name: c.references.table.name,
+            columns: c.references.columns,
+          },
+        }
+      : {}),
+    ...(onDelete ? { onDelete } : {}),
+    loc: lines.loc(at),
+  };
+}

@@ -108,7 +108,16 @@ export async function lintProject(
     });
     let model: SchemaModel;
     try {
-      model = buildSqlModel(groupFilesParsed);
+      model = buildSqlModel(groupFilesParsed, {
+        // A statement the model cannot apply is skipped; say so where it stands rather than hide it.
+        onInternalError: (e, file, stmt) =>
+          findings.push({
+            ...internalError('model', file, e),
+            severity: 'warning',
+            start: stmt.start,
+            end: stmt.end,
+          }),
+      });
     } catch (e) {
       model = emptyModel();
       findings.push(internalError('model', group.files[0] ?? '', e));

@@ -299,5 +299,17 @@ export function columnStatement(table: Table, column: Column): SourceRange {
 
 /** True when two identifiers are the same words in any case style: created_at, createdAt, CreatedAt. */
 export function sameName(a: string, b: string): boolean {
-  return a === b || nameWords(a).join('_') === nameWords(b).join('_');
+  return a === b || snakeName(a) === snakeName(b);
 }
+
+/** `unitPrice` → `unit_price`, memoised with the words. */
+function snakeName(name: string): string {
+  let snake = snakeCache.get(name);
+  if (snake === undefined) {
+    snake = nameWords(name).join('_');
+    if (snakeCache.size > 50_000) snakeCache.clear();
+    snakeCache.set(name, snake);
+  }
+  return snake;
+}
+const snakeCache = new Map<string, string>();

@@ -5,11 +5,19 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import type { CodeAction, Diagnostic, Hover, MarkupContent, Position } from 'vscode-languageserver-protocol';
-import { fork } from 'node:child_process';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type {
+  CodeAction,
+  Diagnostic,
+  Hover,
+  MarkupContent,
+  Position,
+  TextEdit,
+} from 'vscode-languageserver-protocol';
+import { fork, spawnSync } from 'node:child_process';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { generateSchema } from '../../bench/generate-schema';
@@ -418,6 +426,67 @@ describe('language server (built)', () => {
       c.configurationChanged(only(FK));
       await c.waitFor(uri, (d) => d.some((x) => x.code === FK && x.severity === 1));
     });
+  });
+
+  test('the same findings as the CLI on the examples (SQL, tenancy, Prisma), file by file', async () => {
+    const root = workspace({});
+    cpSync(join(REPO, 'examples'), join(root, 'examples'), { recursive: true });
+    // A Prisma project with its migrations: the engine reads the two together.
+    cpSync(join(REPO, 'examples', 'prisma', 'schema.prisma'), join(root, 'app', 'prisma', 'schema.prisma'));
+    write(
+      root,
+      'app/prisma/migrations/20240101000000_init/migration.sql',
+      CUSTOMERS + ORDERS + 'CREATE TABLE prices (id bigint PRIMARY KEY, amount float8);\n' + RLS,
+    );
+    const cli = spawnSync(process.execPath, [join(REPO, 'dist', 'cli.js'), 'lint', '--format', 'json'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    assert.ok(cli.status === 0 || cli.status === 1, cli.stderr);
+    const expected = (JSON.parse(cli.stdout) as Record<string, unknown>[])
+      .map((f) =>
+        [f.file, f.line, f.column, f.endLine, f.endColumn, f.severity, f.ruleId, f.message].join(' | '),
+      )
+      .sort();
+    assert.ok(expected.length > 20, 'the examples have findings');
+
+    const c = await start(root);
+    await c.connection.sendRequest('dbExpert/lintWorkspace', {});
+    const severities = ['', 'error', 'warning', 'info', 'hint'];
+    const actual: string[] = [];
+    for (const [uri, diagnostics] of c.diagnostics) {
+      const file = relative(root, fileURLToPath(uri)).split(sep).join('/');
+      for (const d of diagnostics) {
+        const r = d.range;
+        const where = [r.start.line + 1, r.start.character + 1, r.end.line + 1, r.end.character + 1];
+        actual.push([file, ...where, severities[d.severity ?? 0], d.code, message(d)].join(' | '));
+      }
+    }
+    assert.deepEqual(actual.sort(), expected);
+  });
+
+  test('a fix that writes a new migration: CreateFile, then its text, in one workspace edit', async () => {
+    const root = workspace({});
+    cpSync(join(REPO, 'examples', 'prisma'), root, { recursive: true });
+    const c = await start(root, { settings: only('soft-delete-without-partial-index') });
+    const text = readFileSync(join(root, 'schema.prisma'), 'utf8');
+    const uri = c.open(join(root, 'schema.prisma'), text, 'prisma');
+    const diag = (await c.waitFor(uri, has('soft-delete-without-partial-index')))[0];
+    const actions = await c.codeActions(uri, diag.range, [diag]);
+    const fix = actions.find((a) => a.edit?.documentChanges?.some((x) => 'kind' in x && x.kind === 'create'));
+    assert.ok(fix, actions.map((a) => a.title).join(', '));
+    const changes = fix.edit?.documentChanges ?? [];
+    const create = changes.find((x) => 'kind' in x && x.kind === 'create') as {
+      uri: string;
+      options?: object;
+    };
+    assert.match(create.uri, /\/migrations\/\d{14}_[a-z_]+\/migration\.sql$/);
+    assert.deepEqual(create.options, { overwrite: false, ignoreIfExists: false });
+    const created = changes.find((x) => 'textDocument' in x && x.textDocument.uri === create.uri);
+    assert.ok(created && 'edits' in created);
+    assert.equal(created.textDocument.version, null);
+    assert.match((created.edits[0] as TextEdit).newText, /CREATE INDEX/);
+    assert.ok(changes.indexOf(create as never) < changes.indexOf(created), 'created before it is written');
   });
 
   test('dist/server.js over Node IPC (how the VS Code extension starts it)', async () => {

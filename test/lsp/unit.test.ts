@@ -225,7 +225,8 @@ describe('the worker: lints units, makes table cards', () => {
 
   test('a card has every column, key, index and policy, each with its line', async () => {
     const unit = await lint(SCHEMA);
-    const orders = unit.tables.find((t) => t.name === 'orders');
+    const tables = JSON.parse(unit.tablesJson) as TableCard[];
+    const orders = tables.find((t) => t.name === 'orders');
     assert.ok(orders);
     assert.deepEqual(
       orders.columns.map((c) => [c.name, c.type, c.notNull, c.loc.line]),
@@ -250,9 +251,9 @@ describe('the worker: lints units, makes table cards', () => {
       orders.policies.map((p) => [p.name, p.command, p.roles, p.using, p.loc.line]),
       [['own', 'select', ['app'], "customer_id = current_setting('app.customer')::bigint", 8]],
     );
-    const md = tableHover(orders, unit.tables, (l) => `${l.file}:${l.line + 1}`);
+    const md = tableHover(orders, tables, (l) => `${l.file}:${l.line + 1}`);
     assert.match(md, /\| `status` \| text \| not null · default `'new'` \| db\/schema\.sql:5 \|/);
-    const text = modelText('db/schema.sql', ['db/schema.sql'], unit.tables);
+    const text = modelText('db/schema.sql', ['db/schema.sql'], tables);
     assert.match(text, /POLICY own FOR SELECT TO app USING \(customer_id = /);
     assert.match(text, /REFERENCED BY orders \(customer_id\) {2}-- db\/schema\.sql:4/);
   });

@@ -96,7 +96,8 @@ export class Analyzer {
         const message = e instanceof Error ? e.message : String(e);
         findings = unit.files.map((file) => internalError(file, message));
       }
-      onUnit({ key: unit.key, files: unit.files, findings, tables, ms: performance.now() - t0 });
+      const tablesJson = JSON.stringify(tables);
+      onUnit({ key: unit.key, files: unit.files, findings, tablesJson, ms: performance.now() - t0 });
       if (restart) break;
     }
     return { restart };

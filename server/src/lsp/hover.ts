@@ -17,8 +17,11 @@ export interface NameAt {
 
 const TOKEN = /"(?:[^"]|"")*"?|[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*|\.|\s+|./g;
 
-/** The identifier at `offset` of a line, as PostgreSQL folds it (unquoted: lower case). */
-export function nameAt(line: string, lineStart: number, offset: number): NameAt | undefined {
+/**
+ * The identifier at `offset` of a line, as PostgreSQL folds it (unquoted: lower case); with
+ * `fold` false (Prisma), as written.
+ */
+export function nameAt(line: string, lineStart: number, offset: number, fold = true): NameAt | undefined {
   const tokens: { text: string; start: number; end: number }[] = [];
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(line); m; m = TOKEN.exec(line)) {
@@ -29,13 +32,13 @@ export function nameAt(line: string, lineStart: number, offset: number): NameAt 
   const i = tokens.findIndex((t) => t.start <= offset && offset < t.end);
   const at = i >= 0 ? i : tokens.findIndex((t) => t.end === offset);
   if (at < 0 || !isIdent(tokens[at])) return undefined;
-  const fold = (t: string): string =>
-    t.startsWith('"') ? t.replace(/^"|"$/g, '').replace(/""/g, '"') : t.toLowerCase();
-  const name = fold(tokens[at].text);
+  const norm = (t: string): string =>
+    t.startsWith('"') ? t.replace(/^"|"$/g, '').replace(/""/g, '"') : fold ? t.toLowerCase() : t;
+  const name = norm(tokens[at].text);
   const before =
-    tokens[at - 1]?.text === '.' && isIdent(tokens[at - 2]) ? fold(tokens[at - 2].text) : undefined;
+    tokens[at - 1]?.text === '.' && isIdent(tokens[at - 2]) ? norm(tokens[at - 2].text) : undefined;
   const after =
-    tokens[at + 1]?.text === '.' && isIdent(tokens[at + 2]) ? fold(tokens[at + 2].text) : undefined;
+    tokens[at + 1]?.text === '.' && isIdent(tokens[at + 2]) ? norm(tokens[at + 2].text) : undefined;
   const candidates: NameAt['candidates'] = [];
   if (before !== undefined) candidates.push({ schema: before, name });
   if (after !== undefined) candidates.push({ schema: name, name: after });
@@ -45,15 +48,27 @@ export function nameAt(line: string, lineStart: number, offset: number): NameAt 
   return { start: tokens[at].start, end: tokens[at].end, candidates };
 }
 
+/**
+ * The table a name means: qualified or not (public first), and among equals (a Prisma model and the
+ * table its migrations make) the one written in the hovered file, else in a file of its language.
+ */
 export function findTable(
   cards: readonly TableCard[],
   candidates: NameAt['candidates'],
+  hovered?: string,
 ): TableCard | undefined {
+  const ext = (p: string): string => p.slice(p.lastIndexOf('.')).toLowerCase();
   for (const c of candidates) {
     const matches = cards.filter(
       (t) => t.name === c.name && (c.schema === undefined || t.schema === c.schema),
     );
-    if (matches.length > 0) return matches.find((t) => t.schema === 'public') ?? matches[0];
+    if (matches.length === 0) continue;
+    return (
+      (hovered !== undefined && matches.find((t) => t.loc.file === hovered)) ||
+      (hovered !== undefined && matches.find((t) => ext(t.loc.file) === ext(hovered))) ||
+      matches.find((t) => t.schema === 'public') ||
+      matches[0]
+    );
   }
   return undefined;
 }
@@ -147,13 +162,14 @@ export function tableHover(
           .join('\n'),
     );
   }
-  const out = table.constraints.filter((c) => c.kind === 'foreign key' && c.references);
+  const out = table.constraints.flatMap((c) =>
+    c.kind === 'foreign key' && c.references ? [{ c, r: c.references }] : [],
+  );
   if (out.length > 0) {
     lines.push(
       '**References**\n' +
         out
-          .map((c) => {
-            const r = c.references!;
+          .map(({ c, r }) => {
             const del = c.onDelete ? ` on delete ${c.onDelete}` : '';
             return `- (${c.columns.join(', ')}) → ${code(qualified(r.schema, r.name))} (${r.columns.join(', ')})${del} · ${link(c.loc)}`;
           })

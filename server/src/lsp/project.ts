@@ -44,6 +44,19 @@ export interface FileResult {
   snapshot: ReadonlyMap<string, number>;
 }
 
+/** A unit's files as last linted, and its table cards (parsed from JSON when first needed). */
+export class LintedUnit {
+  private parsed: TableCard[] | undefined;
+  constructor(
+    readonly files: string[],
+    private readonly tablesJson: string,
+  ) {}
+  get tables(): TableCard[] {
+    this.parsed ??= JSON.parse(this.tablesJson) as TableCard[];
+    return this.parsed;
+  }
+}
+
 export interface Unit {
   key: string;
   files: string[];
@@ -58,7 +71,7 @@ export class Project {
   readonly files = new Map<string, FileState>();
   readonly results = new Map<string, FileResult>();
   /** Units as last linted: key → files, and their tables for hovers. */
-  readonly linted = new Map<string, { files: string[]; tables: TableCard[] }>();
+  readonly linted = new Map<string, LintedUnit>();
   /** Paths whose unit must be linted again. */
   readonly dirty = new Set<string>();
   /** Units to lint one per request (they were in a request that crashed the worker). */
@@ -231,8 +244,10 @@ export class Project {
   }
 
   /**
-   * The units to lint, from the current texts: one per migrations folder and stand-alone .sql
-   * file (the engine's own grouping), one per .prisma file.
+   * The units to lint, from the current texts: what the engine groups as one schema (a migrations
+   * folder, a stand-alone .sql file), except that a Prisma project's schema files and its Prisma
+   * migrations are one unit: the engine reads them together (the schema takes its row-level
+   * security from the migrations; the migrations leave schema design to the schema).
    */
   units(): Unit[] {
     const sql: { path: string; text: string }[] = [];
@@ -251,15 +266,19 @@ export class Project {
     const key = `${JSON.stringify(this.config.migrations)}\n${stamp.join('\n')}`;
     if (this.unitCache?.stamp === key) return this.unitCache.units;
     const units: Unit[] = [];
+    const prismaUnit = prisma.sort();
     for (const g of groupFiles(sql, this.config)) {
       const files = [...g.files, ...g.downFiles];
       if (files.length === 0) continue;
-      units.push({
-        key: g.kind === 'migrations' ? `m:${g.folder ?? ''}:${files[0]}` : `s:${files[0]}`,
-        files,
-      });
+      if (prisma.length > 0 && g.tool === 'prisma') prismaUnit.push(...files);
+      else {
+        units.push({
+          key: g.kind === 'migrations' ? `m:${g.folder ?? ''}:${files[0]}` : `s:${files[0]}`,
+          files,
+        });
+      }
     }
-    for (const path of prisma.sort()) units.push({ key: `p:${path}`, files: [path] });
+    if (prismaUnit.length > 0) units.push({ key: 'prisma', files: prismaUnit });
     this.unitCache = { stamp: key, units };
     return units;
   }

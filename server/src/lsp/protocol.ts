@@ -108,7 +108,11 @@ export interface UnitResult {
   key: string;
   files: string[];
   findings: Finding[];
-  tables: TableCard[];
+  /**
+   * The unit's table cards as JSON: a string crosses to the main thread as one copy, where the
+   * objects of a 5 MB schema would be rebuilt one by one, blocking it; it is parsed on first hover.
+   */
+  tablesJson: string;
   /** Wall time of the lint, ms. */
   ms: number;
 }

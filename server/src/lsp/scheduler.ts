@@ -156,7 +156,11 @@ export class Scheduler {
       const findings: Finding[] = unit.files.map((f) =>
         internalError(f, `${reason}. The file is checked again when it changes.`),
       );
-      this.hooks.onUnit(project, { key: unit.key, files: unit.files, findings, tables: [], ms: 0 }, snapshot);
+      this.hooks.onUnit(
+        project,
+        { key: unit.key, files: unit.files, findings, tablesJson: '[]', ms: 0 },
+        snapshot,
+      );
       return;
     }
     // Several suspects: each goes again in a request of its own.

@@ -43,7 +43,7 @@ import { codeActions, FIX_ALL_KIND, type ActionContext } from './actions';
 import { SOURCE, toDiagnostic, type EditCapabilities } from './convert';
 import { findTable, nameAt, ruleHover, tableHover } from './hover';
 import { modelText } from './model-text';
-import { Project } from './project';
+import { LintedUnit, Project } from './project';
 import type { Loc, TableCard, UnitResult } from './protocol';
 import { Scheduler } from './scheduler';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
@@ -180,7 +180,7 @@ class Session {
 
   private initialize(params: InitializeParams): InitializeResult {
     this.startedAt = performance.now();
-    const ws = params.capabilities.workspace;
+    const ws = (params.capabilities as InitializeParams['capabilities'] | undefined)?.workspace;
     this.caps = {
       configuration: ws?.configuration === true,
       watchedFilesDynamic: ws?.didChangeWatchedFiles?.dynamicRegistration === true,
@@ -547,7 +547,8 @@ class Session {
       const project = [...this.projects.values()]
         .filter((p) => p.kind === 'folder' && p.root !== undefined && inside(p.root, abs))
         .sort((a, b) => (b.root ?? '').length - (a.root ?? '').length)[0];
-      if (!project?.root || !project.indexed) continue;
+      // During indexing too: a file made after the folder was listed is not missed.
+      if (!project?.root) continue;
       const path = toRootPath(project.root, abs);
       if (path === CONFIG_FILE) {
         const open = this.documents.get(pathToFileURL(abs).href);
@@ -591,7 +592,7 @@ class Session {
       list.push(file === f.file ? f : { ...f, file, start: 0, end: 0 });
       byFile.set(file, list);
     }
-    project.linted.set(unit.key, { files: unit.files, tables: unit.tables });
+    project.linted.set(unit.key, new LintedUnit(unit.files, unit.tablesJson));
     for (const path of unit.files) {
       const file = project.files.get(path);
       const gen = snapshot.get(path);
@@ -708,14 +709,15 @@ class Session {
       if (text) parts.push(text);
     }
     const lineStart = view.lines.lineStart(position.line);
-    const name = nameAt(view.text.slice(lineStart, view.lines.lineEnd(position.line)), lineStart, offset);
+    const line = view.text.slice(lineStart, view.lines.lineEnd(position.line));
+    const name = nameAt(line, lineStart, offset, !/\.prisma$/i.test(path));
     if (name) {
       // The schema the file sees first; a table of another file of the project otherwise.
       let tables = this.tablesFor(project, path);
-      let table = findTable(tables, name.candidates);
+      let table = findTable(tables, name.candidates, path);
       if (!table) {
         tables = [...project.linted.values()].flatMap((u) => u.tables);
-        table = findTable(tables, name.candidates);
+        table = findTable(tables, name.candidates, path);
       }
       if (table) {
         const files = project.filesView();
@@ -805,7 +807,12 @@ class Session {
     const key = project.results.get(path)?.unit;
     const unit = key ? project.linted.get(key) : undefined;
     if (!key || !unit) return `${path} has not been checked (is it ignored by db-expert.json?).`;
-    const title = key.startsWith('m:') ? `${key.slice(2, key.indexOf(':', 2)) || '.'} (migrations)` : path;
+    const title =
+      key === 'prisma'
+        ? 'the Prisma schema and its migrations'
+        : key.startsWith('m:')
+          ? `${key.slice(2, key.indexOf(':', 2)) || '.'} (migrations)`
+          : path;
     return modelText(title, unit.files, unit.tables);
   }
 

@@ -49,7 +49,12 @@ export class WorkerHost {
   lint(request: LintRequest, onUnit: (unit: UnitResult) => void): Promise<LintDone> {
     if (this.pending) return Promise.reject(new Error('a lint is already in flight'));
     if (this.stopped) return Promise.reject(new WorkerCrash('the server is shutting down'));
-    const worker = this.ensure();
+    let worker: Worker;
+    try {
+      worker = this.ensure();
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
     return new Promise<LintDone>((resolve, reject) => {
       this.pending = { id: request.id, onUnit, resolve, reject, timer: this.watchdog() };
       worker.postMessage(request);

@@ -6,6 +6,7 @@
  */
 import type { SourceRange, TextEdit } from '../findings';
 import type { Table } from '../model/schema';
+import { PrismaModelEditor } from './layout';
 
 /**
  * The Prisma field names of a table's columns (`author_id` → `authorId`), for writing `@@index`
@@ -138,6 +139,71 @@ export function fieldAttributeRange(text: string, field: SourceRange, name: stri
           return { file: field.file, start: field.start + i, end: field.start + j + 1 };
       }
       return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** An editor of a Prisma model's block, which lays out its edits as `prisma format` would. */
+export function modelEditor(fileText: (path: string) => string, table: Table): PrismaModelEditor {
+  const block = table.origin.statement;
+  return new PrismaModelEditor(fileText(block.file), block);
+}
+
+/**
+ * The Prisma side of NOT NULL and DEFAULT: the field loses its `?` and/or gets `@default(…)`. With
+ * `relations`, those relation fields of the model lose their `?` too (Prisma requires a relation
+ * over a required field to be required). Undefined when the model cannot be edited.
+ */
+export function requiredFieldEdits(
+  fileText: (path: string) => string,
+  table: Table,
+  field: string,
+  add: { notNull?: boolean; default?: string; relations?: readonly string[] },
+): TextEdit[] | undefined {
+  const editor = modelEditor(fileText, table);
+  if (add.notNull) {
+    editor.setOptional(field, false);
+    for (const relation of add.relations ?? []) editor.setOptional(relation, false);
+  }
+  if (add.default !== undefined) editor.addAttribute(field, `@default(${add.default})`);
+  return editor.edits();
+}
+
+/**
+ * The elements of a block attribute's field list (`a` and `b(sort: Desc)` in
+ * `@@index([a, b(sort: Desc)], map: "x")`), as ranges of the file; undefined when the attribute has
+ * no list as its first argument.
+ */
+export function attributeFieldList(text: string, attribute: SourceRange): SourceRange[] | undefined {
+  const source = text.slice(attribute.start, attribute.end);
+  const open = /^@@?[\w.]+\(\s*(?:fields\s*:\s*)?\[/.exec(source);
+  if (!open) return undefined;
+  const out: SourceRange[] = [];
+  let depth = 0;
+  let inString = false;
+  let start = open[0].length;
+  const push = (end: number) => {
+    let s = start;
+    let e = end;
+    while (s < e && /\s/.test(source[s])) s++;
+    while (e > s && /\s/.test(source[e - 1])) e--;
+    if (e > s) out.push({ file: attribute.file, start: attribute.start + s, end: attribute.start + e });
+  };
+  for (let i = start; i < source.length; i++) {
+    const c = source[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
+    else if (c === ']') {
+      push(i);
+      return out;
+    } else if (c === ',' && depth === 0) {
+      push(i);
+      start = i + 1;
     }
   }
   return undefined;

@@ -63,3 +63,15 @@ export function acceptsDatasourceUrl(
 ): boolean {
   return prismaMajor !== undefined ? prismaMajor < 7 : datasourceUrlWritten(files);
 }
+
+/**
+ * Whether the schema may declare a partial index (`@@index([id], where: …)`): the generator lists
+ * the `partialIndexes` preview feature (Prisma 7.4 and later), and the project's Prisma is not
+ * known to be older than 7 (the feature is not in Prisma 6, which would reject the schema).
+ */
+export function partialIndexesEnabled(
+  info: { previewFeatures: readonly string[]; prismaMajor?: number } | undefined,
+): boolean {
+  if (!info?.previewFeatures.includes('partialIndexes')) return false;
+  return info.prismaMajor === undefined || info.prismaMajor >= 7;
+}

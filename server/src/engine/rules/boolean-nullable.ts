@@ -1,6 +1,7 @@
 import { editableInPlace } from '../fixes/sql';
 import { effectivelyNotNull, hasDefault, isOwnColumn, isPartition } from '../model/queries';
-import { columnsLabel } from './messages';
+import { requiredFieldEdits } from '../prisma/fixes';
+import { columnLabel } from './messages';
 import { columnDefinitionEdits } from './missing-not-null';
 import type { Rule } from './rule';
 
@@ -21,6 +22,7 @@ export const booleanNullable: Rule = {
     },
     fixable: true,
     languages: ['sql', 'prisma'],
+    prismaFixes: true,
     category: 'schema design',
   },
   check(context) {
@@ -36,7 +38,23 @@ export const booleanNullable: Rule = {
         if (type.name !== 'bool' || type.schema || type.arrayDims > 0) continue;
         // A generated column follows its expression: NULL there comes from NULL inputs.
         if (column.generated || effectivelyNotNull(model, table, column)) continue;
-        const label = columnsLabel(table.name, [column.name]);
+        if (column.prisma) {
+          // Prisma: `Boolean?` → `Boolean @default(false)`.
+          const label = columnLabel(table, column);
+          const addDefault = !hasDefault(column);
+          const edits = requiredFieldEdits(context.fileText, table, column.prisma.field, {
+            notNull: true,
+            ...(addDefault ? { default: 'false' } : {}),
+          });
+          const title = addDefault ? `Make ${label} Boolean @default(false)` : `Make ${label} required`;
+          context.report({
+            range: column.origin.range,
+            message: `Field ${label} is a nullable Boolean`,
+            fixes: edits ? [{ title, edits, preferred: true }] : [],
+          });
+          continue;
+        }
+        const label = columnLabel(table, column);
         const range = column.origin.range;
         const addDefault = !hasDefault(column);
         const edits = editableInPlace(group, range.file)

@@ -1,8 +1,10 @@
-import type { Fix, RelatedInfo, SourceRange } from '../findings';
+import type { Fix, RelatedInfo, SourceRange, TextEdit } from '../findings';
 import { editableInPlace, replaceRange } from '../fixes/sql';
 import { foreignKeysTo, indexesOf } from '../model/queries';
 import type { Index, IndexElement, SchemaModel, Table } from '../model/schema';
+import { modelEditor } from '../prisma/fixes';
 import type { FileGroup } from '../project';
+import { indexLabel } from './messages';
 import type { Rule, RuleContext } from './rule';
 
 /**
@@ -22,6 +24,7 @@ export const duplicateIndex: Rule = {
     },
     fixable: true,
     languages: ['sql', 'prisma'],
+    prismaFixes: true,
     category: 'schema design',
   },
   check(context) {
@@ -36,6 +39,10 @@ export const duplicateIndex: Rule = {
         const keeper = keepers.find((k) => sameElements(k.elements, index.elements)) ?? keepers[0];
         if (!keeper) return;
         const identical = sameElements(keeper.elements, index.elements);
+        if (table.prisma) {
+          reportPrisma(context, model, table, index, keeper, identical);
+          return;
+        }
         const related: RelatedInfo = {
           ...keeper.origin.range,
           message: identical
@@ -144,5 +151,44 @@ function referencedByForeignKey(model: SchemaModel, table: Table, index: Index):
   return foreignKeysTo(model, table).some(({ constraint }) => {
     const ref = constraint.references!;
     return ref.columns.length === columns.length && ref.columns.every((col) => columns.includes(col));
+  });
+}
+
+/**
+ * Prisma: the redundant `@@index`/`@@unique` line goes, or a field's `@unique`. Not for the indexes
+ * Prisma makes itself (an implicit many-to-many's), nor for a unique index a relation references.
+ */
+function reportPrisma(
+  context: RuleContext,
+  model: SchemaModel,
+  table: Table,
+  index: Index,
+  keeper: Index,
+  identical: boolean,
+): void {
+  const label = indexLabel(context.fileText, table, index);
+  const keeperLabel = indexLabel(context.fileText, table, keeper);
+  const range = index.origin.range;
+  const text = context.fileText(range.file).slice(range.start, range.end);
+  let edits: TextEdit[] | undefined;
+  if (!table.prisma?.implicitManyToMany && !(index.unique && referencedByForeignKey(model, table, index))) {
+    const editor = modelEditor(context.fileText, table);
+    if (text.startsWith('@@')) edits = editor.removeBlockAttribute(range).edits();
+    else if (text.startsWith('@unique') && index.prisma?.field) {
+      edits = editor.removeAttribute(index.prisma.field, 'unique').edits();
+    }
+  }
+  context.report({
+    range,
+    message: `${label} duplicates ${keeperLabel}`,
+    related: [
+      {
+        ...keeper.origin.range,
+        message: identical
+          ? `${keeperLabel} indexes the same fields`
+          : `${keeperLabel} starts with the fields of ${label}`,
+      },
+    ],
+    fixes: edits ? [{ title: `Remove the redundant ${label}`, edits, preferred: true }] : [],
   });
 }

@@ -1,8 +1,9 @@
 import { editableInPlace, replaceRange } from '../fixes/sql';
-import type { Column } from '../model/schema';
+import type { Column, Table } from '../model/schema';
 import { isOwnColumn, nameWords } from '../model/queries';
-import { columnsLabel } from './messages';
-import type { Rule } from './rule';
+import { modelEditor } from '../prisma/fixes';
+import { columnLabel } from './messages';
+import type { Rule, RuleContext } from './rule';
 
 /** Words that name an amount of money wherever they stand in a column name. */
 const MONEY_WORDS = new Set([
@@ -79,6 +80,7 @@ export const floatForMoney: Rule = {
     },
     fixable: true,
     languages: ['sql', 'prisma'],
+    prismaFixes: true,
     category: 'schema design',
   },
   check(context) {
@@ -91,7 +93,11 @@ export const floatForMoney: Rule = {
         const isFloat = type.name in FLOAT_TYPES;
         if ((!isFloat && type.name !== 'money') || type.schema) continue;
         if (!namesMoney(column.name)) continue;
-        const label = columnsLabel(table.name, [column.name]);
+        if (column.prisma) {
+          reportPrisma(context, table, column);
+          continue;
+        }
+        const label = columnLabel(table, column);
         const newType = `numeric(12,2)${'[]'.repeat(type.arrayDims)}`;
         const canFix = type.range && editableInPlace(group, type.range.file) && defaultFitsNumeric(column);
         context.report({
@@ -114,3 +120,23 @@ export const floatForMoney: Rule = {
     }
   },
 };
+
+/** Prisma: `Float` (or `@db.Money`) → `Decimal @db.Decimal(12, 2)`, the native type replacing any other. */
+function reportPrisma(context: RuleContext, table: Table, column: Column): void {
+  const label = columnLabel(table, column);
+  const prisma = column.prisma!;
+  const native = prisma.nativeType;
+  const written = native ? `@db.${native.name}` : prisma.type;
+  const edits = modelEditor(context.fileText, table)
+    .setType(prisma.field, 'Decimal')
+    .addAttribute(prisma.field, '@db.Decimal(12, 2)')
+    .edits();
+  context.report({
+    range: native?.range ?? column.type.range ?? column.origin.range,
+    message:
+      column.type.name === 'money'
+        ? `Field ${label} uses the money type (${written})`
+        : `Field ${label} uses ${written} (${FLOAT_TYPES[column.type.name]}) for money`,
+    fixes: edits ? [{ title: `Change ${label} to Decimal @db.Decimal(12, 2)`, edits, preferred: true }] : [],
+  });
+}

@@ -1,7 +1,10 @@
+import type { SourceRange } from '../findings';
 import { editableInPlace, quoteIdent, replaceRange } from '../fixes/sql';
 import { domainOf, findColumn, findTable, foreignKeys, isOwnColumn, primaryKey } from '../model/queries';
-import type { Column, ColumnType, SchemaModel } from '../model/schema';
-import type { Rule } from './rule';
+import type { Column, ColumnType, SchemaModel, Table } from '../model/schema';
+import { modelEditor } from '../prisma/fixes';
+import { columnLabel } from './messages';
+import type { Rule, RuleContext } from './rule';
 
 /**
  * A foreign key column must be able to hold every key it points at. `integer` → `bigint` works
@@ -20,6 +23,7 @@ export const foreignKeyTypeMismatch: Rule = {
     },
     fixable: true,
     languages: ['sql', 'prisma'],
+    prismaFixes: true,
     category: 'schema design',
   },
   check(context) {
@@ -40,6 +44,10 @@ export const foreignKeyTypeMismatch: Rule = {
           if (!column || !referenced || reported.has(name)) return;
           if (!mismatch(model, column, referenced)) return;
           reported.add(name);
+          if (column.prisma && referenced.prisma) {
+            reportPrisma(context, table, column, target, referenced, fk.origin.range);
+            return;
+          }
           const wanted = typeSql(referenced.type);
           const typeRange = column.type.range;
           // A column whose type is written elsewhere (a copy of another table's) is not changed here.
@@ -169,4 +177,38 @@ function typeSql(type: ColumnType): string {
     : (DISPLAY[type.name] ?? (KNOWN_TYPES.has(type.name) ? type.name : quoteIdent(type.name)));
   const mods = type.modifiers.length > 0 ? `(${type.modifiers.join(', ')})` : '';
   return name + mods + '[]'.repeat(type.arrayDims);
+}
+
+/**
+ * Prisma checks that both sides of a relation have one Prisma type, not one native type: `String`
+ * referencing `String @db.Uuid` passes Prisma and fails in PostgreSQL. The fix gives the field the
+ * referenced field's type and native type.
+ */
+function reportPrisma(
+  context: RuleContext,
+  table: Table,
+  column: Column,
+  target: Table,
+  referenced: Column,
+  fkRange: SourceRange,
+): void {
+  const mine = column.prisma!;
+  const theirs = referenced.prisma!;
+  const native = theirs.nativeType
+    ? `@db.${theirs.nativeType.name}${theirs.nativeType.args.length > 0 ? `(${theirs.nativeType.args.join(', ')})` : ''}`
+    : undefined;
+  const editor = modelEditor(context.fileText, table).setType(mine.field, theirs.type);
+  if (native) editor.addAttribute(mine.field, native);
+  else editor.removeAttribute(mine.field, 'db');
+  // A default of the old type would not fit (`@default("")` on a uuid).
+  const edits = column.defaultNode === undefined && !mine.default ? editor.edits() : undefined;
+  const wanted = theirs.type + (native ? ` ${native}` : '');
+  const typeRange = column.type.range;
+  context.report({
+    range: typeRange && typeRange.file === fkRange.file ? typeRange : fkRange,
+    message: `Foreign key field ${columnLabel(table, column)} is ${column.type.written} (${display(column.type)}) but ${columnLabel(target, referenced)} is ${referenced.type.written} (${display(referenced.type)})`,
+    fixes: edits
+      ? [{ title: `Change ${columnLabel(table, column)} to ${wanted}`, edits, preferred: true }]
+      : [],
+  });
 }

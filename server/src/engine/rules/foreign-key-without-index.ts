@@ -1,7 +1,10 @@
 import { columnList, indexName, insertAfterStatement, quoteIdent, tableRef } from '../fixes/sql';
-import { foreignKeys, indexesOf, indexLeadsWith, isPartition } from '../model/queries';
-import { columnsLabel } from './messages';
-import type { Rule } from './rule';
+import type { Fix } from '../findings';
+import { findTable, foreignKeys, indexesOf, indexLeadsWith, isPartition } from '../model/queries';
+import type { Constraint, SchemaModel, Table } from '../model/schema';
+import { modelEditor, prismaFieldNames, prismaIndexAttribute } from '../prisma/fixes';
+import { columnsLabelOf, tableLabel } from './messages';
+import type { Rule, RuleContext } from './rule';
 
 /**
  * PostgreSQL indexes the referenced side of a foreign key (it must be unique) but never the
@@ -20,6 +23,7 @@ export const foreignKeyWithoutIndex: Rule = {
     },
     fixable: true,
     languages: ['sql', 'prisma'],
+    prismaFixes: true,
     category: 'schema design',
   },
   check(context) {
@@ -31,6 +35,10 @@ export const foreignKeyWithoutIndex: Rule = {
       const indexes = indexesOf(model, table);
       for (const fk of foreignKeys(table)) {
         if (indexes.some((idx) => indexLeadsWith(idx, fk.columns))) continue;
+        if (table.prisma) {
+          reportPrisma(context, model, table, fk);
+          continue;
+        }
         const name = indexName(model, table, fk.columns, 'idx', taken);
         const file = fk.origin.statement.file;
         const info = group.migrations.get(file);
@@ -40,7 +48,7 @@ export const foreignKeyWithoutIndex: Rule = {
         const sql = `CREATE INDEX${concurrently ? ' CONCURRENTLY' : ''} ${quoteIdent(name)} ON ${tableRef(table)} (${columnList(fk.columns)});`;
         context.report({
           range: fk.origin.range,
-          message: `Foreign key ${columnsLabel(table.name, fk.columns)} has no index`,
+          message: `Foreign key ${columnsLabelOf(table, fk.columns)} has no index`,
           fixes: [
             {
               title: `Add index on ${table.name} (${fk.columns.join(', ')})`,
@@ -53,3 +61,29 @@ export const foreignKeyWithoutIndex: Rule = {
     }
   },
 };
+
+/**
+ * Prisma: `@@index([authorId])` in the model. Under `relationMode = "prisma"` there is no foreign
+ * key in the database at all: Prisma Client emulates the relation with queries on these fields,
+ * so without an index each of them scans the table.
+ */
+function reportPrisma(context: RuleContext, model: SchemaModel, table: Table, fk: Constraint): void {
+  const fields = prismaFieldNames(table, fk.columns);
+  const attribute = fields ? prismaIndexAttribute(fields) : undefined;
+  const edits = attribute
+    ? modelEditor(context.fileText, table).addBlockAttribute(attribute).edits()
+    : undefined;
+  const target = fk.references ? findTable(model, fk.references.table) : undefined;
+  const parent = target ? tableLabel(target) : (fk.references?.table.name ?? 'the referenced model');
+  const label = columnsLabelOf(table, fk.columns);
+  const fixes: Fix[] =
+    attribute && edits ? [{ title: `Add ${attribute} to ${tableLabel(table)}`, edits, preferred: true }] : [];
+  context.report({
+    range: fk.origin.range,
+    message:
+      fk.notEnforced === true
+        ? `Foreign key ${label} has no index; with relationMode = "prisma" there is no foreign key in the database and Prisma Client emulates it with queries on these fields: every relation query and every delete or update of ${parent} scans ${tableLabel(table)}`
+        : `Foreign key ${label} has no index`,
+    fixes,
+  });
+}

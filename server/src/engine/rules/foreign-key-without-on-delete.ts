@@ -2,10 +2,11 @@ import { scanSync } from 'libpg-query';
 import type { Fix, SourceRange } from '../findings';
 import { editableInPlace, insertAt } from '../fixes/sql';
 import { effectivelyNotNull, findColumn, foreignKeys } from '../model/queries';
-import type { Constraint, SchemaModel, Table } from '../model/schema';
+import type { Constraint, FkAction, SchemaModel, Table } from '../model/schema';
+import { fieldAttributeRange, setAttributeArgument } from '../prisma/fixes';
 import { ByteMap } from '../text';
-import { columnsLabel } from './messages';
-import type { Rule } from './rule';
+import { columnsLabelOf, tableLabel } from './messages';
+import type { Rule, RuleContext } from './rule';
 
 /**
  * Left out, ON DELETE is NO ACTION: deleting a parent fails while children exist. Sometimes that
@@ -24,6 +25,7 @@ export const foreignKeyWithoutOnDelete: Rule = {
     },
     fixable: true,
     languages: ['sql', 'prisma'],
+    prismaFixes: true,
     category: 'schema design',
   },
   check(context) {
@@ -31,13 +33,17 @@ export const foreignKeyWithoutOnDelete: Rule = {
     for (const table of model.tables.values()) {
       for (const fk of foreignKeys(table)) {
         if (fk.onDelete !== undefined) continue;
+        if (table.prisma) {
+          reportPrisma(context, table, fk);
+          continue;
+        }
         const range = fk.origin.range;
         const fixes = editableInPlace(group, range.file)
           ? onDeleteFixes(model, table, fk, range, context.fileText(range.file))
           : [];
         context.report({
           range,
-          message: `Foreign key ${columnsLabel(table.name, fk.columns)} has no ON DELETE action (defaults to NO ACTION)`,
+          message: `Foreign key ${columnsLabelOf(table, fk.columns)} has no ON DELETE action (defaults to NO ACTION)`,
           fixes,
         });
       }
@@ -98,4 +104,45 @@ function actionPlace(clause: string): { offset: number; deferrable: boolean } | 
   if (i >= tokens.length) return undefined;
   const deferrable = tokens.some((t, k) => t.text.toUpperCase() === 'DEFERRABLE' && word(k - 1) !== 'NOT');
   return { offset: bytes.toUtf16(tokens[i].end), deferrable };
+}
+
+/** Prisma's names of the referential actions. */
+const PRISMA_ACTIONS: Record<FkAction, string> = {
+  cascade: 'Cascade',
+  restrict: 'Restrict',
+  'set null': 'SetNull',
+  'no action': 'NoAction',
+  'set default': 'SetDefault',
+};
+
+/**
+ * Prisma: left out, `onDelete` is not NO ACTION but Restrict (SetNull when the relation is
+ * optional), and `onUpdate` Cascade; the message says what Prisma creates. The fixes write
+ * `onDelete:` into `@relation(…)`; the preferred one is what Prisma does anyway, so that fix-all
+ * only writes the decision down.
+ */
+function reportPrisma(context: RuleContext, table: Table, fk: Constraint): void {
+  const range = fk.origin.range;
+  const relation = `${tableLabel(table)}.${fk.prisma?.field ?? fk.columns.join(', ')}`;
+  const implied = fk.impliedOnDelete ?? 'restrict';
+  const onUpdate = fk.onUpdate ?? fk.impliedOnUpdate ?? 'cascade';
+  const message = fk.notEnforced
+    ? `Relation ${relation} has no onDelete: Prisma Client emulates ${PRISMA_ACTIONS[implied]} (relationMode = "prisma")`
+    : `Relation ${relation} has no onDelete: Prisma creates ON DELETE ${implied.toUpperCase()} ON UPDATE ${onUpdate.toUpperCase()}`;
+  const text = context.fileText(range.file);
+  const attribute = fieldAttributeRange(text, range, 'relation');
+  const fixes: Fix[] = [];
+  if (attribute) {
+    const optional = fk.columns.every((name) => findColumn(table, name)?.notNull === false);
+    const actions: FkAction[] = optional ? ['cascade', 'restrict', 'set null'] : ['cascade', 'restrict'];
+    for (const action of actions) {
+      const value = PRISMA_ACTIONS[action];
+      fixes.push({
+        title: `Add onDelete: ${value} to ${relation}`,
+        edits: [setAttributeArgument(text, attribute, 'onDelete', value)],
+        ...(action === implied ? { preferred: true } : {}),
+      });
+    }
+  }
+  context.report({ range, message, fixes });
 }

@@ -9,7 +9,9 @@ import {
   sameName,
   tableListed,
 } from '../model/queries';
-import type { Table } from '../model/schema';
+import type { Column, Table } from '../model/schema';
+import { modelEditor } from '../prisma/fixes';
+import { tableLabel } from './messages';
 import type { Rule, RuleContext } from './rule';
 
 /**
@@ -29,6 +31,7 @@ export const missingAuditColumns: Rule = {
     },
     fixable: true,
     languages: ['sql', 'prisma'],
+    prismaFixes: true,
     category: 'schema design',
   },
   check(context) {
@@ -42,6 +45,10 @@ export const missingAuditColumns: Rule = {
       // A parent outside the model may hold the columns.
       const columns = columnsWithInherited(model, table);
       if (!columns) continue;
+      if (table.prisma) {
+        if (!config.auditExemptTables.includes(table.prisma.model)) reportPrisma(context, table, columns);
+        continue;
+      }
       const like = namingStyle(
         columns.map((c) => c.name),
         [created, updated],
@@ -120,4 +127,47 @@ function appendColumnEdits(
     return [insertAt(create.file, last.end, ','), insertAt(create.file, lineEnd, added)];
   }
   return [insertAt(create.file, last.end, `,${added}`)];
+}
+
+/**
+ * Prisma: `createdAt DateTime @default(now())` and `updatedAt DateTime @default(now()) @updatedAt`
+ * (the configured names in camelCase), as timestamptz like the SQL fix's columns, and mapped to
+ * the configured names when the model maps its fields to snake_case columns. `updatedAt` gets a
+ * default too: Prisma Client sets it on every update, and the default fills the rows the table
+ * already has (a required column without one cannot be added to a table with rows).
+ */
+function reportPrisma(context: RuleContext, table: Table, columns: readonly Column[]): void {
+  const { created, updated } = context.config.auditColumns;
+  const has = (name: string) =>
+    columns.some((c) => sameName(c.name, name) || sameName(c.prisma?.field ?? c.name, name));
+  const missing = [created, updated].filter((name) => !has(name));
+  if (missing.length === 0) return;
+  const mapsToSnakeCase = columns.some((c) => c.prisma && c.name !== c.prisma.field && c.name.includes('_'));
+  const fields = missing.map((name) => ({
+    name: camelCase(name),
+    type: 'DateTime',
+    attributes: [
+      '@default(now())',
+      ...(name === updated ? ['@updatedAt'] : []),
+      ...(mapsToSnakeCase && camelCase(name) !== name ? [`@map(${JSON.stringify(name)})`] : []),
+      '@db.Timestamptz(3)',
+    ],
+  }));
+  const editor = modelEditor(context.fileText, table);
+  for (const field of fields) editor.addField(field, 'end');
+  const edits = editor.edits();
+  const names = fields.map((f) => f.name).join(' and ');
+  const plural = fields.length > 1 ? 'fields' : 'field';
+  context.report({
+    range: table.origin.range,
+    message: `Model ${tableLabel(table)} has no ${names} ${plural}`,
+    fixes: edits ? [{ title: `Add ${names} ${plural} to ${tableLabel(table)}`, edits, preferred: true }] : [],
+  });
+}
+
+/** `created_at` → `createdAt`: Prisma's field names. */
+function camelCase(name: string): string {
+  return nameWords(name)
+    .map((w, i) => (i === 0 ? w : w[0].toUpperCase() + w.slice(1)))
+    .join('');
 }

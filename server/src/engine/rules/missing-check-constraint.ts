@@ -13,7 +13,7 @@ import {
   stringDefault,
 } from '../model/queries';
 import type { Column, SchemaModel, Table } from '../model/schema';
-import { columnsLabel } from './messages';
+import { columnLabel } from './messages';
 import type { Rule, RuleContext } from './rule';
 
 /** The last word of a column that holds one of a fixed set of values. */
@@ -142,7 +142,20 @@ export const missingCheckConstraint: Rule = {
         if (base === 'checked' || base.arrayDims > 0) continue;
         const kind = kindOf(model, table, column, base.name);
         if (!kind) continue;
-        const label = columnsLabel(table.name, [column.name]);
+        if (column.prisma) {
+          // Prisma cannot declare a CHECK: an enum is its answer to a status; an amount's CHECK
+          // can only be written in a migration. No fix in the schema.
+          const label = columnLabel(table, column);
+          context.report({
+            range: column.nameRange,
+            message:
+              kind === 'status'
+                ? `Field ${label} accepts any text: no enum or relation limits it`
+                : `Field ${label} has no CHECK against negative values (Prisma cannot declare one: add it in a migration)`,
+          });
+          continue;
+        }
+        const label = columnLabel(table, column);
         context.report({
           range: column.nameRange,
           message:

@@ -11,7 +11,8 @@ import {
   triggersOn,
 } from '../model/queries';
 import type { Column, Table } from '../model/schema';
-import { columnsLabel } from './messages';
+import { requiredFieldEdits } from '../prisma/fixes';
+import { columnLabel } from './messages';
 import { columnDefinitionEdits } from './missing-not-null';
 import type { Rule, RuleContext } from './rule';
 
@@ -35,6 +36,7 @@ export const missingDefault: Rule = {
     },
     fixable: true,
     languages: ['sql', 'prisma'],
+    prismaFixes: true,
     category: 'schema design',
   },
   check(context) {
@@ -47,27 +49,38 @@ export const missingDefault: Rule = {
         if (!isOwnColumn(table, column)) continue;
         if (column.generated || column.identity || hasDefault(column)) continue;
         if (addedNotNullToExistingTable(table, column)) continue;
-        const label = columnsLabel(table.name, [column.name]);
+        const prisma = column.prisma !== undefined;
+        const label = columnLabel(table, column);
         if (sameName(column.name, config.auditColumns.created)) {
           if (column.type.arrayDims > 0 || !TIMESTAMP_TYPES.has(baseTypeName(model, column))) continue;
           // A BEFORE INSERT trigger may fill it.
           if (setByInsertTrigger(context, table)) continue;
           const notNull = !effectivelyNotNull(model, table, column);
+          const title = prisma
+            ? `Add @default(now()) to ${label}${notNull ? ' and make it required' : ''}`
+            : `Add ${notNull ? 'NOT NULL ' : ''}DEFAULT now() to ${label}`;
           context.report({
             range: column.origin.range,
-            message: `Column ${label} has no default`,
-            fixes: defaultFix(context, column, `Add ${notNull ? 'NOT NULL ' : ''}DEFAULT now() to ${label}`, {
-              notNull,
-              default: 'now()',
-            }),
+            message: `${prisma ? 'Field' : 'Column'} ${label} has no default`,
+            fixes: defaultFix(context, table, column, title, { notNull, default: 'now()' }),
           });
         } else if (isPlainBoolean(column) && effectivelyNotNull(model, table, column)) {
           // A boolean key column is an identifier, not a flag with a usual value.
           if (primaryKey(table)?.columns.includes(column.name)) continue;
           context.report({
             range: column.origin.range,
-            message: `Column ${label} is a NOT NULL boolean without a default`,
-            fixes: defaultFix(context, column, `Add DEFAULT false to ${label}`, { default: 'false' }),
+            message: prisma
+              ? `Field ${label} is a required Boolean without a default`
+              : `Column ${label} is a NOT NULL boolean without a default`,
+            fixes: defaultFix(
+              context,
+              table,
+              column,
+              `Add ${prisma ? '@default(false)' : 'DEFAULT false'} to ${label}`,
+              {
+                default: 'false',
+              },
+            ),
           });
         }
       }
@@ -95,13 +108,16 @@ function setByInsertTrigger(context: RuleContext, table: Table): boolean {
 
 function defaultFix(
   context: RuleContext,
+  table: Table,
   column: Column,
   title: string,
   add: { notNull?: boolean; default: string },
 ): Fix[] {
   const range = column.origin.range;
-  const edits = editableInPlace(context.group, range.file)
-    ? columnDefinitionEdits(context, column, add)
-    : undefined;
+  const edits = column.prisma
+    ? requiredFieldEdits(context.fileText, table, column.prisma.field, add)
+    : editableInPlace(context.group, range.file)
+      ? columnDefinitionEdits(context, column, add)
+      : undefined;
   return edits ? [{ title, edits, preferred: true }] : [];
 }

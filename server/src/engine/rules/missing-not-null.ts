@@ -11,8 +11,9 @@ import {
   sameName,
 } from '../model/queries';
 import { tableKey, type Column, type Table } from '../model/schema';
+import { requiredFieldEdits } from '../prisma/fixes';
 import { ByteMap } from '../text';
-import { columnsLabel } from './messages';
+import { columnLabel, tableLabel } from './messages';
 import type { RuleContext, Rule } from './rule';
 
 /**
@@ -34,6 +35,7 @@ export const missingNotNull: Rule = {
     },
     fixable: true,
     languages: ['sql', 'prisma'],
+    prismaFixes: true,
     category: 'schema design',
   },
   check(context) {
@@ -49,7 +51,11 @@ export const missingNotNull: Rule = {
         if (effectivelyNotNull(model, table, column)) continue;
         const message = nullableMessage(context, table, column);
         if (!message) continue;
-        const label = columnsLabel(table.name, [column.name]);
+        if (column.prisma) {
+          reportPrisma(context, table, column, message);
+          continue;
+        }
+        const label = columnLabel(table, column);
         const range = column.origin.range;
         const edits = editableInPlace(group, range.file)
           ? columnDefinitionEdits(context, column, { notNull: true })
@@ -67,14 +73,15 @@ export const missingNotNull: Rule = {
 /** Why the column must not be NULL, as the finding's message; undefined when it may be. */
 function nullableMessage(context: RuleContext, table: Table, column: Column): string | undefined {
   const { config } = context;
-  const label = columnsLabel(table.name, [column.name]);
+  const prisma = column.prisma !== undefined;
+  const label = columnLabel(table, column);
   // The tenant column is tenant-column-nullable's (with its foreign key to the tenants table).
   if (sameName(column.name, config.tenantColumn)) return undefined;
   const { created, updated } = config.auditColumns;
   // Without a default, a NULL created_at is missing-default's finding (its fix adds both), and a
   // NULL updated_at is the deliberate "never updated" design.
   if ((sameName(column.name, created) || sameName(column.name, updated)) && hasDefault(column)) {
-    return `Audit column ${label} is nullable`;
+    return prisma ? `Audit field ${label} is optional` : `Audit column ${label} is nullable`;
   }
   const fks = foreignKeys(table).filter((fk) => fk.columns.includes(column.name));
   const cascade = fks.find((fk) => fk.onDelete === 'cascade');
@@ -98,7 +105,33 @@ function nullableMessage(context: RuleContext, table: Table, column: Column): st
         fk.columns.some((name) => table.columns.find((c) => c.name === name)?.notNull === false),
     );
   if (arc) return undefined;
+  if (prisma) {
+    const parent = context.model.tables.get(tableKey(cascade.references.table));
+    return `Field ${label} is optional, but its rows belong to ${parent ? tableLabel(parent) : cascade.references.table.name} (onDelete: Cascade)`;
+  }
   return `Column ${label} is nullable, but its rows belong to ${cascade.references.table.name} (ON DELETE CASCADE)`;
+}
+
+/**
+ * Prisma: the field loses its `?`, and so do the relation fields over it (Prisma requires a
+ * relation with a required field to be required).
+ */
+function reportPrisma(context: RuleContext, table: Table, column: Column, message: string): void {
+  const label = columnLabel(table, column);
+  const relations = foreignKeys(table).flatMap((fk) =>
+    fk.columns.includes(column.name) && fk.prisma?.field ? [fk.prisma.field] : [],
+  );
+  const edits = requiredFieldEdits(context.fileText, table, column.prisma!.field, {
+    notNull: true,
+    relations,
+  });
+  const also =
+    relations.length > 0 ? ` (and ${relations.map((r) => `${tableLabel(table)}.${r}`).join(', ')})` : '';
+  context.report({
+    range: column.origin.range,
+    message,
+    fixes: edits ? [{ title: `Make ${label} required${also}`, edits, preferred: true }] : [],
+  });
 }
 
 /** Keywords after which `NULL` is a value, not the column constraint. */

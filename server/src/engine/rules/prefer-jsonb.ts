@@ -1,7 +1,9 @@
 import { editableInPlace, replaceRange } from '../fixes/sql';
 import { isOwnColumn } from '../model/queries';
-import { columnsLabel } from './messages';
-import type { Rule } from './rule';
+import type { Column, Table } from '../model/schema';
+import { modelEditor } from '../prisma/fixes';
+import { columnLabel } from './messages';
+import type { Rule, RuleContext } from './rule';
 
 /**
  * `json` keeps the text as sent and re-parses it on every access; `jsonb` stores it parsed, can be
@@ -20,6 +22,7 @@ export const preferJsonb: Rule = {
     },
     fixable: true,
     languages: ['sql', 'prisma'],
+    prismaFixes: true,
     category: 'schema design',
   },
   check(context) {
@@ -30,7 +33,11 @@ export const preferJsonb: Rule = {
         if (!isOwnColumn(table, column)) continue;
         const { type } = column;
         if (type.name !== 'json' || type.schema) continue;
-        const label = columnsLabel(table.name, [column.name]);
+        if (column.prisma) {
+          reportPrisma(context, table, column);
+          continue;
+        }
+        const label = columnLabel(table, column);
         // json[] has the same problems as json: keep the dimensions.
         const newType = `jsonb${'[]'.repeat(type.arrayDims)}`;
         context.report({
@@ -51,3 +58,15 @@ export const preferJsonb: Rule = {
     }
   },
 };
+
+/** Prisma's `Json` is jsonb unless `@db.Json` says json: the fix removes the native type. */
+function reportPrisma(context: RuleContext, table: Table, column: Column): void {
+  const label = columnLabel(table, column);
+  const native = column.prisma?.nativeType;
+  const edits = modelEditor(context.fileText, table).removeAttribute(column.prisma!.field, 'db').edits();
+  context.report({
+    range: native?.range ?? column.type.range ?? column.origin.range,
+    message: `Field ${label} uses json instead of jsonb (@db.Json)`,
+    fixes: edits ? [{ title: `Remove @db.Json from ${label} (Json is jsonb)`, edits, preferred: true }] : [],
+  });
+}

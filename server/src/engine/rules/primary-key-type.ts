@@ -3,6 +3,9 @@ import { editableInPlace, quoteIdent, replaceRange } from '../fixes/sql';
 import type { PgNode } from '../parse/sql';
 import { checksOn, findColumn, foreignKeys, isOwnColumn, isPartition, primaryKey } from '../model/queries';
 import { tableKey, type Column, type SchemaModel, type Table } from '../model/schema';
+import { modelEditor } from '../prisma/fixes';
+import type { PrismaModelEditor } from '../prisma/layout';
+import { columnLabel } from './messages';
 import type { Rule, RuleContext } from './rule';
 
 /**
@@ -23,6 +26,7 @@ export const primaryKeyType: Rule = {
     },
     fixable: true,
     languages: ['sql', 'prisma'],
+    prismaFixes: true,
     category: 'schema design',
   },
   check(context) {
@@ -31,13 +35,16 @@ export const primaryKeyType: Rule = {
       const problem = primaryKeyTypeProblem(model, table);
       if (!problem) continue;
       const { column } = problem;
-      const label = `${table.name}.${column.name}`;
+      const label = columnLabel(table, column);
       const message =
         problem.kind === 'uuid as text'
           ? `Primary key ${label} stores UUIDs as ${column.type.written}`
           : `Primary key ${label} uses ${column.type.written}, which runs out at ${problem.kind === 'int2' ? '32,767' : '2,147,483,647'}`;
-      const fix =
-        problem.kind === 'uuid as text' ? uuidFix(context, table, column) : bigintFix(context, table, column);
+      const fix = column.prisma
+        ? prismaFix(context, table, column, problem.kind === 'uuid as text')
+        : problem.kind === 'uuid as text'
+          ? uuidFix(context, table, column)
+          : bigintFix(context, table, column);
       context.report({ range: column.type.range ?? column.origin.range, message, fixes: fix ? [fix] : [] });
     }
   },
@@ -90,7 +97,8 @@ const UUID_GENERATORS = new Set([
 
 /** A text key filled by a UUID generator, or sized exactly for one (`char(36)`, `varchar(36)`). */
 function holdsUuids(column: Column): boolean {
-  if (uuidCall(column.defaultNode)) return true;
+  // Prisma: `String @id @default(uuid())` (Prisma Client makes the value; the database has text).
+  if (uuidCall(column.defaultNode) || column.prisma?.default?.function === 'uuid') return true;
   return column.type.modifiers.length === 1 && column.type.modifiers[0] === 36;
 }
 
@@ -197,4 +205,49 @@ function defaultEdit(context: RuleContext, column: Column): TextEdit | undefined
   if (at < 0 || at + written.length > range.end) return undefined;
   const name = (call.FuncCall.funcname as PgNode[]).map((n) => quoteIdent(n.String.sval as string)).join('.');
   return replaceRange({ file: range.file, start: at, end: at + written.length }, `${name}()`);
+}
+
+/**
+ * Prisma: `Int` → `BigInt` (a native integer type dropped), or `String` → `String @db.Uuid`, on the
+ * key and on every relation field that references it, since Prisma requires the two sides of a
+ * relation to have one type. All or nothing: a referencing field Prisma does not declare (an
+ * implicit many-to-many's) follows by itself, and a default the new type cannot take blocks the fix.
+ */
+function prismaFix(context: RuleContext, table: Table, column: Column, uuid: boolean): Fix | undefined {
+  const editors = new Map<string, PrismaModelEditor>();
+  const editorOf = (t: Table) => {
+    const k = tableKey(t);
+    if (!editors.has(k)) editors.set(k, modelEditor(context.fileText, t));
+    return editors.get(k)!;
+  };
+  const columns = [{ table, column }, ...referencingColumns(context.model, table, column)];
+  let followers = 0;
+  for (const { table: t, column: c } of columns) {
+    if (!c.prisma) {
+      if (t.prisma?.implicitManyToMany) continue;
+      return undefined;
+    }
+    const editor = editorOf(t);
+    if (uuid) {
+      if (c.type.arrayDims > 0 || (c.prisma.default && c.prisma.default.function !== 'uuid'))
+        return undefined;
+      editor.addAttribute(c.prisma.field, '@db.Uuid');
+    } else {
+      if (c.prisma.type !== 'Int' || c.type.arrayDims > 0) return undefined;
+      editor.setType(c.prisma.field, 'BigInt').removeAttribute(c.prisma.field, 'db');
+    }
+    if (c !== column) followers++;
+  }
+  const edits: TextEdit[] = [];
+  for (const editor of editors.values()) {
+    const e = editor.edits();
+    if (!e) return undefined;
+    edits.push(...e);
+  }
+  const also = followers > 0 ? ` (and ${followers} referencing field${followers > 1 ? 's' : ''})` : '';
+  return {
+    title: `Change ${columnLabel(table, column)} to ${uuid ? 'String @db.Uuid' : 'BigInt'}${also}`,
+    edits,
+    preferred: true,
+  };
 }

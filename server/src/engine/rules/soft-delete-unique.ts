@@ -18,11 +18,13 @@ import {
   nameWords,
   predicateRequiresNull,
   primaryKey,
-  softDeleteColumn,
 } from '../model/queries';
 import { type Column, type Constraint, type Index, type SchemaModel, type Table } from '../model/schema';
-import { columnsLabel } from './messages';
+import { modelEditor, setAttributeArgument } from '../prisma/fixes';
+import { partialIndexesEnabled } from '../prisma/version';
+import { columnsLabelOf, fieldName, indexLabel } from './messages';
 import type { Rule, RuleContext } from './rule';
+import { softDeleteColumnOf } from './soft-delete-without-partial-index';
 
 /**
  * On a soft-delete table a deleted row is still a row: a plain UNIQUE keeps its value taken, so
@@ -41,6 +43,7 @@ export const softDeleteUnique: Rule = {
     },
     fixable: true,
     languages: ['sql', 'prisma'],
+    prismaFixes: true,
     category: 'schema design',
   },
   check(context) {
@@ -48,7 +51,7 @@ export const softDeleteUnique: Rule = {
     for (const table of model.tables.values()) {
       // A partition gets its unique indexes from its parent; a foreign table has none.
       if (isPartition(table) || table.kind === 'foreign table') continue;
-      const softDelete = softDeleteColumn(model, table, config.softDeleteColumn);
+      const softDelete = softDeleteColumnOf(model, table, config.softDeleteColumn);
       if (!softDelete) continue;
       for (const index of indexesOf(model, table)) {
         if (!index.unique || predicateRequiresNull(index.predicateNode, softDelete.name)) continue;
@@ -58,8 +61,17 @@ export const softDeleteUnique: Rule = {
         // The primary key is meant to cover every row, deleted or not.
         if (index.constraint && constraint?.kind !== 'unique') continue;
         if (!deletedRowsCanBlock(model, table, index, softDelete)) continue;
+        if (table.prisma) {
+          const fix = prismaFix(context, table, index, softDelete);
+          context.report({
+            range: index.origin.range,
+            message: `${indexLabel(context.fileText, table, index)} lets deleted rows block new ones`,
+            fixes: fix ? [fix] : [],
+          });
+          continue;
+        }
         const what = constraint
-          ? `Unique constraint on ${columnsLabel(table.name, constraint.columns)}`
+          ? `Unique constraint on ${columnsLabelOf(table, constraint.columns)}`
           : `Unique index ${index.name} on ${table.name}`;
         const fix = constraint
           ? constraintFix(context, table, constraint, softDelete)
@@ -115,7 +127,8 @@ const RANDOM_VALUE_WORDS = new Set(['token', 'secret', 'nonce', 'hash', 'digest'
 /** A column every new row fills with a value never used before: generated, or random by name. */
 function isFreshKey(column: Column | undefined): boolean {
   if (!column) return false;
-  if (column.identity || column.serial) return true;
+  // A Prisma Client default (`uuid()`, `cuid()`, `nanoid()`, `ulid()`) is a fresh random value too.
+  if (column.identity || column.serial || column.prisma?.default?.client) return true;
   if (nameWords(column.name).some((w) => RANDOM_VALUE_WORDS.has(w))) return true;
   let node = column.defaultNode;
   while (node?.TypeCast) node = node.TypeCast.arg;
@@ -234,4 +247,30 @@ function listElementRemoval(text: string, range: SourceRange): TextEdit | undefi
 
 function sameRange(a: SourceRange, b: SourceRange): boolean {
   return a.file === b.file && a.start === b.start;
+}
+
+/**
+ * Prisma, with the `partialIndexes` preview feature (Prisma 7.4+): `@@unique([email])` gets
+ * `where: { deletedAt: null }`; a field's `@unique` becomes such an `@@unique`. Without the
+ * feature the schema cannot say it (a migration would be undone by the next `prisma migrate`,
+ * which recreates the full unique index the schema declares): no fix.
+ */
+function prismaFix(context: RuleContext, table: Table, index: Index, softDelete: Column): Fix | undefined {
+  if (!partialIndexesEnabled(context.model.prisma) || index.predicateNode) return undefined;
+  const range = index.origin.range;
+  const text = context.fileText(range.file);
+  const written = text.slice(range.start, range.end);
+  const where = `{ ${fieldName(table, softDelete)}: null }`;
+  const label = indexLabel(context.fileText, table, index);
+  const title = `Make ${label} partial: where: ${where}`;
+  if (written.startsWith('@@unique')) {
+    return { title, edits: [setAttributeArgument(text, range, 'where', where)], preferred: true };
+  }
+  const field = index.prisma?.field;
+  if (written !== '@unique' || !field) return undefined;
+  const edits = modelEditor(context.fileText, table)
+    .removeAttribute(field, 'unique')
+    .addBlockAttribute(`@@unique([${field}], where: ${where})`)
+    .edits();
+  return edits ? { title, edits, preferred: true } : undefined;
 }

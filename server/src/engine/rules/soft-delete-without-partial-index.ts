@@ -8,10 +8,16 @@ import {
   latestStatement,
   predicateRequiresNull,
   primaryKey,
+  sameName,
   softDeleteColumn,
 } from '../model/queries';
-import type { Column, Table } from '../model/schema';
-import type { Rule } from './rule';
+import type { Fix } from '../findings';
+import type { Column, SchemaModel, Table } from '../model/schema';
+import { modelEditor, prismaFieldNames } from '../prisma/fixes';
+import { newPrismaMigration } from '../prisma/migrations';
+import { partialIndexesEnabled } from '../prisma/version';
+import { fieldName, tableLabel } from './messages';
+import type { Rule, RuleContext } from './rule';
 
 /**
  * With soft deletes every query of live rows says `WHERE deleted_at IS NULL`; only an index with
@@ -30,6 +36,7 @@ export const softDeleteWithoutPartialIndex: Rule = {
     },
     fixable: true,
     languages: ['sql', 'prisma'],
+    prismaFixes: true,
     category: 'schema design',
   },
   check(context) {
@@ -38,11 +45,16 @@ export const softDeleteWithoutPartialIndex: Rule = {
     for (const table of model.tables.values()) {
       // A partition gets its indexes from its parent; a foreign table has none.
       if (isPartition(table) || table.kind === 'foreign table') continue;
-      const column = softDeleteColumn(model, table, config.softDeleteColumn);
+      const column = softDeleteColumnOf(model, table, config.softDeleteColumn);
       if (!column) continue;
       const indexes = indexesOf(model, table);
       if (indexes.some((idx) => predicateRequiresNull(idx.predicateNode, column.name))) continue;
       const keys = keyColumns(table);
+      if (table.prisma) {
+        const name = freeRelationName(model, table.schema, `${table.name}_active_idx`, taken);
+        reportPrisma(context, table, column, keys, name);
+        continue;
+      }
       const fixes = [];
       if (keys && table.origin.statement.file.endsWith('.sql')) {
         const name = freeRelationName(model, table.schema, `${table.name}_active_idx`, taken);
@@ -73,4 +85,76 @@ function keyColumns(table: Table): Column[] | undefined {
   const names = pk && pk.columns.length > 0 ? pk.columns : ['id'];
   const columns = names.map((n) => findColumn(table, n));
   return columns.every((c): c is Column => c !== undefined) ? columns : undefined;
+}
+
+/**
+ * The table's soft-delete column: the configured name, or in a Prisma model the field of that name
+ * in camelCase (`deletedAt` for `deleted_at`); nullable, since a row is live while it is NULL.
+ */
+export function softDeleteColumnOf(model: SchemaModel, table: Table, name: string): Column | undefined {
+  const exact = softDeleteColumn(model, table, name);
+  if (exact || !table.prisma) return exact;
+  const column = table.columns.find(
+    (c) => c.prisma && (sameName(c.name, name) || sameName(c.prisma.field, name)),
+  );
+  return column ? softDeleteColumn(model, table, column.name) : undefined;
+}
+
+/**
+ * Prisma: `@@index([id], map: "Post_active_idx", where: { deletedAt: null })` where the schema may
+ * say it (the `partialIndexes` preview feature of Prisma 7.4+); otherwise a new migration folder
+ * with the CREATE INDEX, and a suppression comment above the field that says where the index
+ * is (Prisma's schema does not know it, so the finding would come back on every lint).
+ */
+function reportPrisma(
+  context: RuleContext,
+  table: Table,
+  column: Column,
+  keys: Column[] | undefined,
+  name: string,
+): void {
+  const { model, group } = context;
+  const field = fieldName(table, column);
+  const modelName = tableLabel(table);
+  const fixes: Fix[] = [];
+  const fields = keys
+    ? prismaFieldNames(
+        table,
+        keys.map((k) => k.name),
+      )
+    : undefined;
+  if (keys && fields && column.prisma) {
+    const described = `${modelName} (${fields.join(', ')}) where ${field} is null`;
+    if (partialIndexesEnabled(model.prisma)) {
+      const attribute = `@@index([${fields.join(', ')}], map: ${JSON.stringify(name)}, where: { ${field}: null })`;
+      const edits = modelEditor(context.fileText, table).addBlockAttribute(attribute).edits();
+      if (edits) fixes.push({ title: `Add partial index on ${described}`, edits, preferred: true });
+    } else {
+      const sql = `CREATE INDEX ${quoteIdent(name)} ON ${tableRef(table)} (${columnList(keys.map((k) => k.name))}) WHERE ${quoteIdent(column.name)} IS NULL;`;
+      const migration = newPrismaMigration(
+        group,
+        name,
+        `-- The partial index of ${modelName}'s live rows (${field} is null): Prisma's schema can declare it only with\n-- the partialIndexes preview feature (Prisma 7.4 and later). Written by db-expert (soft-delete-without-partial-index).\n${sql}\n`,
+      );
+      const edits = modelEditor(context.fileText, table)
+        .addCommentAbove(
+          column.prisma.field,
+          `// db-expert-disable-next-line soft-delete-without-partial-index -- partial index ${name} in migration ${migration.folder}`,
+        )
+        .edits();
+      if (edits) {
+        fixes.push({
+          title: `Create migration ${migration.folder} with a partial index on ${described}`,
+          edits,
+          createFiles: [{ file: migration.file, text: migration.text }],
+          preferred: true,
+        });
+      }
+    }
+  }
+  context.report({
+    range: isOwnColumn(table, column) ? column.origin.range : table.origin.range,
+    message: `Model ${modelName} has ${field} but no index where ${field} is null`,
+    fixes,
+  });
 }

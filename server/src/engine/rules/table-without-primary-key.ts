@@ -9,6 +9,8 @@ import {
   primaryKey,
 } from '../model/queries';
 import type { Column, Table } from '../model/schema';
+import { modelEditor, prismaFieldNames } from '../prisma/fixes';
+import { tableLabel } from './messages';
 import type { Rule, RuleContext } from './rule';
 
 /**
@@ -29,6 +31,7 @@ export const tableWithoutPrimaryKey: Rule = {
     },
     fixable: true,
     languages: ['sql', 'prisma'],
+    prismaFixes: true,
     category: 'schema design',
   },
   check(context) {
@@ -42,6 +45,10 @@ export const tableWithoutPrimaryKey: Rule = {
       // Columns copied by `LIKE … INCLUDING ALL` may have brought a key the model does not record.
       if (table.columns.some((c) => !isOwnColumn(table, c))) continue;
       const audit = [config.auditColumns.created, config.auditColumns.updated];
+      if (table.prisma) {
+        reportPrisma(context, table, isJoinTable(table, audit));
+        continue;
+      }
       context.report({
         range: table.origin.range,
         message: `Table ${table.name} has no primary key`,
@@ -195,4 +202,62 @@ function statementEdit(context: RuleContext, table: Table, sql: string): TextEdi
   const text = context.fileText(newest);
   const separator = text === '' || text.endsWith('\n') ? '' : '\n';
   return insertAt(newest, text.length, `${separator}${sql}\n`);
+}
+
+/**
+ * Prisma: a join model gets `@@id([postId, tagId])` (in place of an `@@unique` on the same
+ * fields); a model with a required `id` field gets `@id` on it (in place of its `@unique`); any
+ * other model a new first field `id BigInt @id @default(autoincrement())`. The join table of an
+ * implicit many-to-many relation is Prisma's: Prisma 6 gives it a primary key, Prisma 5 a unique
+ * index only.
+ */
+function reportPrisma(context: RuleContext, table: Table, joinTable: boolean): void {
+  const { model } = context;
+  if (table.prisma?.implicitManyToMany) {
+    context.report({
+      range: table.origin.range,
+      message: `Table ${table.name} of the implicit many-to-many relation ${table.prisma.model}.${table.prisma.field ?? ''} has no primary key: Prisma 5 keys it with a unique index only (Prisma 6 and later make (A, B) its primary key)`,
+    });
+    return;
+  }
+  const name = tableLabel(table);
+  const editor = modelEditor(context.fileText, table);
+  let title: string | undefined;
+  const id = table.columns.find((c) => c.name === 'id' || c.prisma?.field === 'id');
+  if (joinTable) {
+    const fkColumns = new Set(table.constraints.flatMap((c) => (c.kind === 'foreign key' ? c.columns : [])));
+    const pair = table.columns.filter((c) => fkColumns.has(c.name)).map((c) => c.name);
+    const fields = prismaFieldNames(table, pair);
+    if (fields) {
+      const attribute = `@@id([${fields.join(', ')}])`;
+      const unique = [...model.indexes.values()].find(
+        (i) =>
+          i.unique &&
+          i.table.name === table.name &&
+          i.table.schema === table.schema &&
+          i.elements.map((e) => e.column).join() === pair.join() &&
+          context.fileText(i.origin.range.file).startsWith('@@unique', i.origin.range.start),
+      );
+      if (unique) editor.removeBlockAttribute(unique.origin.range);
+      editor.addBlockAttribute(attribute);
+      title = `Add ${attribute} to ${name}`;
+    }
+  } else if (id?.prisma) {
+    if (id.notNull) {
+      editor.removeAttribute(id.prisma.field, 'unique').addAttribute(id.prisma.field, '@id');
+      title = `Add @id to ${name}.${id.prisma.field}`;
+    }
+  } else {
+    editor.addField(
+      { name: 'id', type: 'BigInt', attributes: ['@id', '@default(autoincrement())'] },
+      'start',
+    );
+    title = `Add field ${name}.id BigInt @id @default(autoincrement())`;
+  }
+  const edits = title ? editor.edits() : undefined;
+  context.report({
+    range: table.origin.range,
+    message: `Model ${name} has no primary key (@id or @@id)`,
+    fixes: title && edits ? [{ title, edits, preferred: true }] : [],
+  });
 }

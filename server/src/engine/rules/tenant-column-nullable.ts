@@ -10,9 +10,10 @@ import {
   latestStatement,
   primaryKey,
 } from '../model/queries';
-import type { Column, SchemaModel, Table } from '../model/schema';
+import { tableKey, type Column, type SchemaModel, type Table } from '../model/schema';
 import { isTenantTable, tenantColumn, tenantsTable } from '../model/tenancy';
-import { columnsLabel } from './messages';
+import { modelEditor, requiredFieldEdits } from '../prisma/fixes';
+import { columnLabel, columnsLabel, fieldName, tableLabel } from './messages';
 import { columnDefinitionEdits } from './missing-not-null';
 import type { Rule, RuleContext } from './rule';
 import { tableStatementEdit } from './tenant-table-without-rls';
@@ -35,6 +36,7 @@ export const tenantColumnNullable: Rule = {
     },
     fixable: true,
     languages: ['sql', 'prisma'],
+    prismaFixes: true,
     category: 'multi-tenancy',
   },
   check(context) {
@@ -45,6 +47,10 @@ export const tenantColumnNullable: Rule = {
       const column = tenantColumn(table, config);
       // A copy (LIKE) is reported where its source defines it; a generated column follows its expression.
       if (!column || !isOwnColumn(table, column) || column.generated) continue;
+      if (table.prisma) {
+        reportPrisma(context, table, column, tenants);
+        continue;
+      }
       const label = columnsLabel(table.name, [column.name]);
       // Two problems, two findings: each fix then resolves its own (both insert after the definition).
       if (!effectivelyNotNull(model, table, column)) {
@@ -140,4 +146,78 @@ function alterReferences(
     sql,
     latestStatement(context.group, [last, tenants.origin.statement]),
   );
+}
+
+/**
+ * Prisma: the field loses its `?` (and so do the relations over it); a missing relation to the
+ * tenants model is written on both sides, `tenant Tenant @relation(fields: [tenantId], references:
+ * [id], onDelete: Restrict)` and the back-relation `projects Project[]` (Restrict preferred: it
+ * never deletes data; Cascade offered). Not where the names are taken, or where the two models are
+ * already related (Prisma would then need relation names).
+ */
+function reportPrisma(context: RuleContext, table: Table, column: Column, tenants: Table | undefined): void {
+  const { model } = context;
+  const field = fieldName(table, column);
+  const label = columnLabel(table, column);
+  if (!effectivelyNotNull(model, table, column)) {
+    const relations = foreignKeys(table).flatMap((fk) =>
+      fk.columns.includes(column.name) && fk.prisma?.field ? [fk.prisma.field] : [],
+    );
+    const edits = requiredFieldEdits(context.fileText, table, field, { notNull: true, relations });
+    context.report({
+      range: column.origin.range,
+      message: `Tenant field ${label} is optional`,
+      fixes: edits ? [{ title: `Make ${label} required`, edits, preferred: true }] : [],
+    });
+  }
+  if (!tenants || foreignKeys(table).some((fk) => fk.columns.includes(column.name))) return;
+  context.report({
+    range: column.origin.range,
+    message: `Tenant field ${label} has no relation to ${tableLabel(tenants)}`,
+    fixes: prismaRelationFixes(context, table, column, tenants),
+  });
+}
+
+function prismaRelationFixes(context: RuleContext, table: Table, column: Column, tenants: Table): Fix[] {
+  const key = tenantKey(context.model, tenants, column);
+  if (!key?.prisma || !column.prisma || !table.prisma || !tenants.prisma || table === tenants) return [];
+  const points = (from: Table, to: Table) =>
+    foreignKeys(from).some(
+      (fk) => fk.references !== undefined && tableKey(fk.references.table) === tableKey(to),
+    );
+  const related = points(table, tenants) || points(tenants, table);
+  if (related) return [];
+  const lower = (s: string) => s[0].toLowerCase() + s.slice(1);
+  const relation = lower(tenants.prisma.model);
+  const back = `${lower(table.prisma.model)}s`;
+  const taken = (t: Table, name: string) =>
+    modelEditor(context.fileText, t).field(name) !== undefined ||
+    t.columns.some((c) => c.prisma?.field === name);
+  if (taken(table, relation) || taken(tenants, back)) return [];
+  const optional = column.notNull ? '' : '?';
+  return ['Restrict', 'Cascade'].flatMap((action, i) => {
+    const own = modelEditor(context.fileText, table)
+      .addField(
+        {
+          name: relation,
+          type: `${tenants.prisma!.model}${optional}`,
+          attributes: [
+            `@relation(fields: [${column.prisma!.field}], references: [${key.prisma!.field}], onDelete: ${action})`,
+          ],
+        },
+        'end',
+      )
+      .edits();
+    const other = modelEditor(context.fileText, tenants)
+      .addField({ name: back, type: `${table.prisma!.model}[]`, attributes: [] }, 'end')
+      .edits();
+    if (!own || !other) return [];
+    return [
+      {
+        title: `Add relation ${tableLabel(table)}.${relation} → ${tableLabel(tenants)} (onDelete: ${action})`,
+        edits: [...own, ...other],
+        ...(i === 0 ? { preferred: true } : {}),
+      },
+    ];
+  });
 }

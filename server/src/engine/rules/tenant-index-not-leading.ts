@@ -3,6 +3,8 @@ import { editableInPlace, replaceRange } from '../fixes/sql';
 import { indexesOf } from '../model/queries';
 import type { Index, Table } from '../model/schema';
 import { isTenantTable, tenantColumn } from '../model/tenancy';
+import { attributeFieldList } from '../prisma/fixes';
+import { fieldName, indexLabel } from './messages';
 import type { Rule, RuleContext } from './rule';
 import { keyList } from './tenant-unique-without-tenant';
 
@@ -23,6 +25,7 @@ export const tenantIndexNotLeading: Rule = {
     },
     fixable: true,
     languages: ['sql', 'prisma'],
+    prismaFixes: true,
     category: 'multi-tenancy',
   },
   check(context) {
@@ -40,6 +43,15 @@ export const tenantIndexNotLeading: Rule = {
           ? table.constraints.find((c) => c.name === index.constraint)
           : undefined;
         if (index.constraint && constraint?.kind !== 'primary key' && constraint?.kind !== 'unique') continue;
+        if (table.prisma) {
+          const fix = prismaReorderFix(context, table, index, at);
+          context.report({
+            range: index.origin.range,
+            message: `${indexLabel(context.fileText, table, index)} does not start with ${fieldName(table, tenant)}`,
+            fixes: fix ? [fix] : [],
+          });
+          continue;
+        }
         const shown = index.elements.map((e) => e.column ?? e.expression ?? '?');
         const fix = reorderFix(context, table, index, at);
         context.report({
@@ -79,6 +91,27 @@ function reorderFix(context: RuleContext, table: Table, index: Index, at: number
   return {
     title: `Move ${names[at]} first in ${index.name}: (${order.join(', ')})`,
     edits: [replaceRange({ file: range.file, start: slots[0].start, end: slots[at].end }, out)],
+    preferred: true,
+  };
+}
+
+/** Prisma: `@@index([createdAt, tenantId])` → `@@index([tenantId, createdAt])`, in place. */
+function prismaReorderFix(context: RuleContext, table: Table, index: Index, at: number): Fix | undefined {
+  const range = index.origin.range;
+  const text = context.fileText(range.file);
+  const list = attributeFieldList(text, range);
+  if (!list || list.length !== index.elements.length || table.prisma?.implicitManyToMany) return undefined;
+  const texts = list.map((e) => text.slice(e.start, e.end));
+  const order = [texts[at], ...texts.slice(0, at), ...texts.slice(at + 1)];
+  const names = index.elements.map((e) => (e.column ? fieldName(table, e.column) : '?'));
+  return {
+    title: `Move ${names[at]} first: [${[names[at], ...names.slice(0, at), ...names.slice(at + 1)].join(', ')}]`,
+    edits: [
+      replaceRange(
+        { file: range.file, start: list[0].start, end: list[list.length - 1].end },
+        order.join(', '),
+      ),
+    ],
     preferred: true,
   };
 }

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/config';
-import type { SourceRange, TextEdit } from '../findings';
+import type { Fix, SourceRange, TextEdit } from '../findings';
 import {
   editableInPlace,
   insertAfterStatement,
@@ -20,6 +20,9 @@ import {
   ROW_COMMANDS,
   tenantColumn,
 } from '../model/tenancy';
+import { modelEditor } from '../prisma/fixes';
+import { newPrismaMigration } from '../prisma/migrations';
+import { fieldName, tableLabel } from './messages';
 import type { Rule, RuleContext } from './rule';
 
 /**
@@ -41,10 +44,12 @@ export const tenantTableWithoutRls: Rule = {
     },
     fixable: true,
     languages: ['sql', 'prisma'],
+    prismaFixes: true,
     category: 'multi-tenancy',
   },
   check(context) {
     const { model, config } = context;
+    let prismaMigration: Fix | undefined;
     for (const table of model.tables.values()) {
       if (!isTenantTable(model, table, config)) continue;
       const column = tenantColumn(table, config);
@@ -53,11 +58,17 @@ export const tenantTableWithoutRls: Rule = {
       if (!table.rls.enabled) {
         // Policies without RLS are policy-without-rls's finding: enabling RLS is the fix.
         if (policies.length > 0) continue;
-        const sql = [
-          `ALTER TABLE ${tableRef(table)} ENABLE ROW LEVEL SECURITY;`,
-          `ALTER TABLE ${tableRef(table)} FORCE ROW LEVEL SECURITY;`,
-          tenantPolicySql(model, table, column, config, false),
-        ];
+        const sql = enableSql(model, table, column, config);
+        if (table.prisma) {
+          // One migration for every model it concerns: each finding offers the same file.
+          prismaMigration ??= enableRlsMigration(context);
+          context.report({
+            range: isOwnColumn(table, column) ? column.origin.range : table.origin.range,
+            message: `Model ${tableLabel(table)} has ${fieldName(table, column)} but no row level security`,
+            fixes: prismaMigration ? [prismaMigration] : [],
+          });
+          continue;
+        }
         context.report({
           range: isOwnColumn(table, column) ? column.origin.range : table.origin.range,
           message: `Table ${table.name} has ${column.name} but no row level security`,
@@ -114,6 +125,57 @@ function openMessage(table: Table, column: Column, policies: readonly Policy[], 
   const note =
     only.length < ROW_COMMANDS.length ? ` (the tenant policies cover only ${only.join(', ')})` : '';
   return `${who} ${commands} on ${table.name} through without ${column.name}${note}`;
+}
+
+/** ENABLE and FORCE row level security, and the tenant_isolation policy. */
+function enableSql(model: SchemaModel, table: Table, column: Column, config: ResolvedConfig): string[] {
+  return [
+    `ALTER TABLE ${tableRef(table)} ENABLE ROW LEVEL SECURITY;`,
+    `ALTER TABLE ${tableRef(table)} FORCE ROW LEVEL SECURITY;`,
+    tenantPolicySql(model, table, column, config, false),
+  ];
+}
+
+/**
+ * Prisma: a schema cannot say row level security, its migrations can. A new migration folder
+ * `<timestamp>_enable_rls` enables it, with the tenant policy, on every model that has the tenant
+ * field and neither RLS nor a policy; a comment above each tenant field says where (lint reads
+ * RLS back from the project's Prisma migrations, but a project without them, or a lint of the
+ * schema alone, would report the models again, and a second migration would repeat the policies).
+ */
+function enableRlsMigration(context: RuleContext): Fix | undefined {
+  const { model, config } = context;
+  const tables: { table: Table; column: Column }[] = [];
+  for (const table of model.tables.values()) {
+    if (!table.prisma || table.rls.enabled || !isTenantTable(model, table, config)) continue;
+    const column = tenantColumn(table, config);
+    if (!column?.prisma || column.type.name === 'unknown' || policiesOf(model, table).length > 0) continue;
+    tables.push({ table, column });
+  }
+  const migration = newPrismaMigration(context.group, 'enable_rls', '');
+  const sql: string[] = [];
+  const edits: TextEdit[] = [];
+  const names: string[] = [];
+  for (const { table, column } of tables) {
+    const comment = modelEditor(context.fileText, table)
+      .addCommentAbove(
+        column.prisma!.field,
+        `// db-expert-disable-next-line tenant-table-without-rls -- row level security in migration ${migration.folder}`,
+      )
+      .edits();
+    if (!comment) continue;
+    edits.push(...comment);
+    sql.push(...enableSql(model, table, column, config));
+    names.push(tableLabel(table));
+  }
+  if (sql.length === 0) return undefined;
+  const text = `-- Row level security keeps each tenant to its own rows; Prisma's schema cannot declare it.\n-- Written by db-expert (tenant-table-without-rls).\n${sql.join('\n')}\n`;
+  return {
+    title: `Create migration ${migration.folder} enabling row level security on ${names.join(', ')}`,
+    edits,
+    createFiles: [{ file: migration.file, text }],
+    preferred: true,
+  };
 }
 
 /**

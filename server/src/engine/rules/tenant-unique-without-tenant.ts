@@ -22,6 +22,8 @@ import type { Constraint, Index, Table } from '../model/schema';
 import { tableKey } from '../model/schema';
 import { isTenantTable, tenantColumn, tenantsTable } from '../model/tenancy';
 import { ByteMap } from '../text';
+import { attributeFieldList, modelEditor } from '../prisma/fixes';
+import { fieldName, indexLabel } from './messages';
 import type { Rule, RuleContext } from './rule';
 
 /**
@@ -43,6 +45,7 @@ export const tenantUniqueWithoutTenant: Rule = {
     },
     fixable: true,
     languages: ['sql', 'prisma'],
+    prismaFixes: true,
     category: 'multi-tenancy',
   },
   check(context) {
@@ -65,6 +68,15 @@ export const tenantUniqueWithoutTenant: Rule = {
         // A predicate on the tenant column scopes the index to tenants already.
         if (index.predicateText !== undefined && readsColumn(index, tenant.name)) continue;
         if (globallyUnique(context, table, keyColumns)) continue;
+        if (table.prisma) {
+          const fix = prismaFix(context, table, index, tenant.name);
+          context.report({
+            range: index.origin.range,
+            message: `${indexLabel(context.fileText, table, index)} does not include ${fieldName(table, tenant)}: one tenant's row blocks another's`,
+            fixes: fix ? [fix] : [],
+          });
+          continue;
+        }
         const shown = index.elements.map((e) => e.column ?? e.expression ?? '?');
         const range = constraint ? constraint.origin.range : index.origin.range;
         const fix = constraint
@@ -107,6 +119,8 @@ function globallyUnique(context: RuleContext, table: Table, columns: readonly st
     if (!column) return true;
     if (column.identity || column.serial) return true;
     if (column.type.name === 'uuid' && hasDefault(column)) return true;
+    // A value Prisma Client generates (`uuid()`, `cuid()`, `nanoid()`, `ulid()`) is random per row.
+    if (column.prisma?.default?.client) return true;
     const words = nameWords(name);
     if (words.some((w) => GLOBAL_WORDS.includes(w))) return true;
     if (words.includes('api') && words.includes('key')) return true;
@@ -233,4 +247,41 @@ export function keyList(
     last = t.end;
   }
   return undefined;
+}
+
+/**
+ * Prisma: `@@unique([email])` → `@@unique([tenantId, email])` in place; a field's `@unique` goes for
+ * an `@@unique([tenantId, email])`. Not where a relation references the key (Prisma requires the
+ * referenced fields to be unique on their own).
+ */
+function prismaFix(context: RuleContext, table: Table, index: Index, tenant: string): Fix | undefined {
+  const range = index.origin.range;
+  const text = context.fileText(range.file);
+  const written = text.slice(range.start, range.end);
+  const columns = index.elements.map((e) => e.column);
+  if (table.prisma?.implicitManyToMany || columns.some((c) => c === undefined)) return undefined;
+  const referenced = [...context.model.tables.values()].some((t) =>
+    foreignKeys(t).some(
+      (fk) =>
+        fk.references !== undefined &&
+        tableKey(fk.references.table) === tableKey(table) &&
+        fk.references.columns.every((c) => columns.includes(c)),
+    ),
+  );
+  if (referenced) return undefined;
+  const tenantField = fieldName(table, tenant);
+  const fields = [tenantField, ...columns.map((c) => fieldName(table, c!))];
+  const title = `Make ${indexLabel(context.fileText, table, index)} unique per tenant: [${fields.join(', ')}]`;
+  if (written.startsWith('@@unique')) {
+    const list = attributeFieldList(text, range);
+    if (!list || list.length === 0) return undefined;
+    return { title, edits: [insertAt(range.file, list[0].start, `${tenantField}, `)], preferred: true };
+  }
+  const field = index.prisma?.field;
+  if (written !== '@unique' || !field) return undefined;
+  const edits = modelEditor(context.fileText, table)
+    .removeAttribute(field, 'unique')
+    .addBlockAttribute(`@@unique([${fields.join(', ')}])`)
+    .edits();
+  return edits ? { title, edits, preferred: true } : undefined;
 }

@@ -10,8 +10,9 @@ import {
   nameWords,
   primaryKey,
 } from '../model/queries';
-import { columnsLabel } from './messages';
-import type { Rule } from './rule';
+import { modelEditor } from '../prisma/fixes';
+import { columnLabel, fieldName, tableLabel } from './messages';
+import type { Rule, RuleContext } from './rule';
 
 /** The type a column's name promises, and how a message calls what the column holds. */
 interface Expected {
@@ -64,7 +65,7 @@ function referencedKey(model: SchemaModel, table: Table, column: Column, base: s
   if (!key || key.type.arrayDims > 0 || key.type.schema) return undefined;
   const type = key.type.name === 'uuid' ? 'uuid' : key.type.name === 'int8' ? 'bigint' : undefined;
   if (!type) return undefined;
-  return { type, what: `a reference to ${target.name}.${key.name} (${type})` };
+  return { type, what: `a reference to ${tableLabel(target)}.${fieldName(target, key)} (${type})` };
 }
 
 const NOW_FUNCTIONS = new Set(['now', 'clock_timestamp', 'statement_timestamp', 'transaction_timestamp']);
@@ -128,6 +129,7 @@ export const textForTypedData: Rule = {
     },
     fixable: true,
     languages: ['sql', 'prisma'],
+    prismaFixes: true,
     category: 'schema design',
   },
   check(context) {
@@ -141,7 +143,11 @@ export const textForTypedData: Rule = {
         if (!isTextType(column) || column.type.schema || fkColumns.has(column.name)) continue;
         const expected = expectedFromName(model, table, column);
         if (!expected) continue;
-        const label = columnsLabel(table.name, [column.name]);
+        if (column.prisma) {
+          reportPrisma(context, table, column, expected);
+          continue;
+        }
+        const label = columnLabel(table, column);
         const range = column.type.range;
         context.report({
           range: range ?? column.origin.range,
@@ -177,4 +183,41 @@ function canChangeInPlace(text: string, table: Table, column: Column, type: Expe
   if (column.generated || checksOn(table, column.name).length > 0) return false;
   if (/\bcollate\b/i.test(text.slice(range.end, def.end))) return false;
   return defaultFits(column, type);
+}
+
+/** The Prisma type (and native type) for what the name says. */
+const PRISMA_TYPES: Record<Expected['type'], { type: string; native?: string }> = {
+  timestamptz: { type: 'DateTime', native: '@db.Timestamptz(3)' },
+  date: { type: 'DateTime', native: '@db.Date' },
+  boolean: { type: 'Boolean' },
+  integer: { type: 'Int' },
+  bigint: { type: 'BigInt' },
+  uuid: { type: 'String', native: '@db.Uuid' },
+  inet: { type: 'String', native: '@db.Inet' },
+  jsonb: { type: 'Json' },
+};
+
+/**
+ * Prisma: the field gets the Prisma type (`DateTime @db.Timestamptz(3)`, `Boolean`, `Json` …),
+ * its native type replaced or removed. Not where a `@default` is written: a string default would
+ * not fit the new type (a Prisma Client default such as `uuid()` is fine where the type stays String).
+ */
+function reportPrisma(context: RuleContext, table: Table, column: Column, expected: Expected): void {
+  const label = columnLabel(table, column);
+  const prisma = column.prisma!;
+  const target = PRISMA_TYPES[expected.type];
+  const written = target.type + (target.native ? ` ${target.native}` : '');
+  const keepsDefault = !prisma.default || (target.type === 'String' && prisma.default.client);
+  let edits;
+  if (keepsDefault) {
+    const editor = modelEditor(context.fileText, table).setType(prisma.field, target.type);
+    if (target.native) editor.addAttribute(prisma.field, target.native);
+    else editor.removeAttribute(prisma.field, 'db');
+    edits = editor.edits();
+  }
+  context.report({
+    range: column.type.range ?? column.origin.range,
+    message: `Field ${label} uses ${column.type.written} for ${expected.what}`,
+    fixes: edits ? [{ title: `Change ${label} to ${written}`, edits, preferred: true }] : [],
+  });
 }

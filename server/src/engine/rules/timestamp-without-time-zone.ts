@@ -1,7 +1,10 @@
 import { editableInPlace, replaceRange } from '../fixes/sql';
+import type { Fix } from '../findings';
 import { isOwnColumn } from '../model/queries';
-import { columnsLabel } from './messages';
-import type { Rule } from './rule';
+import type { Column, Table } from '../model/schema';
+import { modelEditor } from '../prisma/fixes';
+import { columnLabel } from './messages';
+import type { Rule, RuleContext } from './rule';
 
 /**
  * `timestamp` stores a wall-clock reading without saying where: the same row means different
@@ -20,6 +23,7 @@ export const timestampWithoutTimeZone: Rule = {
     },
     fixable: true,
     languages: ['sql', 'prisma'],
+    prismaFixes: true,
     category: 'schema design',
   },
   check(context) {
@@ -31,7 +35,11 @@ export const timestampWithoutTimeZone: Rule = {
         const { type } = column;
         // Arrays of timestamps are rare and deliberate; a schema-qualified name is a user type.
         if (type.name !== 'timestamp' || type.arrayDims > 0 || type.schema) continue;
-        const label = columnsLabel(table.name, [column.name]);
+        if (column.prisma) {
+          reportPrisma(context, table, column);
+          continue;
+        }
+        const label = columnLabel(table, column);
         const newType = type.modifiers.length > 0 ? `timestamptz(${type.modifiers[0]})` : 'timestamptz';
         const range = type.range ?? column.origin.range;
         context.report({
@@ -52,3 +60,31 @@ export const timestampWithoutTimeZone: Rule = {
     }
   },
 };
+
+/**
+ * Prisma maps `DateTime` to `timestamp(3)`; `@db.Timestamptz(3)` makes it `timestamptz(3)` (a
+ * `@db.Timestamp(p)` becomes `@db.Timestamptz(p)`, keeping its precision).
+ */
+function reportPrisma(context: RuleContext, table: Table, column: Column): void {
+  const label = columnLabel(table, column);
+  const native = column.prisma?.nativeType;
+  const precision = native?.name === 'Timestamp' ? (native.args[0] ?? '') : '3';
+  const attribute = `@db.Timestamptz${precision === '' ? '' : `(${precision})`}`;
+  const edits = modelEditor(context.fileText, table).addAttribute(column.prisma!.field, attribute).edits();
+  const fixes: Fix[] = edits
+    ? [
+        {
+          title: native ? `Change ${label} to ${attribute}` : `Add ${attribute} to ${label}`,
+          edits,
+          preferred: true,
+        },
+      ]
+    : [];
+  context.report({
+    range: native?.range ?? column.type.range ?? column.origin.range,
+    message: native
+      ? `Field ${label} uses timestamp without time zone (@db.${native.name}${native.args.length > 0 ? `(${native.args.join(', ')})` : ''})`
+      : `Field ${label} uses timestamp without time zone (Prisma maps DateTime to timestamp(3))`,
+    fixes,
+  });
+}

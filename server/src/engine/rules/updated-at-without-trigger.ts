@@ -11,7 +11,7 @@ import {
   triggersOn,
 } from '../model/queries';
 import { key, type Column, type Table } from '../model/schema';
-import { columnsLabel } from './messages';
+import { columnLabel } from './messages';
 import type { Rule, RuleContext } from './rule';
 
 const FUNCTION_NAME = 'set_updated_at';
@@ -69,7 +69,7 @@ export const updatedAtWithoutTrigger: Rule = {
     }
 
     for (const { table, column, range, at } of found) {
-      const label = columnsLabel(table.name, [column.name]);
+      const label = columnLabel(table, column);
       const fnRef = qualifiedFunction(table.schema);
       const edits: TextEdit[] = [];
       const fnAt = functionAt.get(`${at.file}\u0000${table.schema}`);

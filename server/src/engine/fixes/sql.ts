@@ -7,7 +7,7 @@ import { scanSync } from 'libpg-query';
 import type { SourceRange, TextEdit } from '../findings';
 import type { FileGroup } from '../project';
 import { truncateName } from '../model/build-sql';
-import { key, type QualifiedName, type SchemaModel } from '../model/schema';
+import { key, type QualifiedName, type SchemaModel, type Table } from '../model/schema';
 
 /** Quotes an identifier when PostgreSQL needs it: not lower-case simple, or a keyword. */
 export function quoteIdent(name: string): string {
@@ -102,4 +102,23 @@ export function quoteLiteral(value: string): string {
  */
 export function editableInPlace(group: FileGroup, file: string): boolean {
   return group.kind === 'standalone' || group.files[group.files.length - 1] === file;
+}
+
+/**
+ * An edit that adds statements about a table after its last statement, when that file can still
+ * change; otherwise at the end of the newest migration (never into one that has already run).
+ */
+export function tableStatementEdit(
+  context: { group: FileGroup; fileText(path: string): string },
+  table: Table,
+  sql: string,
+  anchor?: SourceRange,
+): TextEdit {
+  const last = anchor ?? table.statements[table.statements.length - 1] ?? table.origin.statement;
+  const { group } = context;
+  if (editableInPlace(group, last.file)) return insertAfterStatement(last, sql);
+  const newest = group.files[group.files.length - 1];
+  const text = context.fileText(newest);
+  const separator = text === '' || text.endsWith('\n') ? '' : '\n';
+  return insertAt(newest, text.length, `${separator}${sql}\n`);
 }

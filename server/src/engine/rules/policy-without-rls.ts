@@ -1,7 +1,6 @@
-import { tableRef } from '../fixes/sql';
+import { tableRef, tableStatementEdit } from '../fixes/sql';
 import { policiesOf } from '../model/tenancy';
 import type { Rule } from './rule';
-import { tableStatementEdit } from './tenant-table-without-rls';
 
 /**
  * CREATE POLICY does not switch row-level security on: until `ENABLE ROW LEVEL SECURITY`, the

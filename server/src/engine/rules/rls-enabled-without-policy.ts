@@ -1,6 +1,7 @@
 import { hasPermissivePolicy, isTenantTable, policiesOf, tenantColumn } from '../model/tenancy';
 import type { Rule } from './rule';
-import { tableStatementEdit, tenantPolicySql } from './tenant-table-without-rls';
+import { tableStatementEdit } from '../fixes/sql';
+import { tenantPolicySql } from './tenant-table-without-rls';
 
 /**
  * With row-level security on, a row is visible only when a permissive policy lets it through: no

@@ -1,7 +1,7 @@
 import { tableRef } from '../fixes/sql';
 import { hasPermissivePolicy, policiesOf } from '../model/tenancy';
 import type { Rule } from './rule';
-import { tableStatementEdit } from './tenant-table-without-rls';
+import { tableStatementEdit } from '../fixes/sql';
 
 /**
  * The owner of a table skips its policies unless row-level security is forced: an application

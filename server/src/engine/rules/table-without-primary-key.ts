@@ -1,5 +1,5 @@
 import type { Fix, TextEdit } from '../findings';
-import { columnList, editableInPlace, insertAfterStatement, insertAt, tableRef } from '../fixes/sql';
+import { columnList, editableInPlace, insertAt, tableRef, tableStatementEdit } from '../fixes/sql';
 import {
   columnsWithInherited,
   findColumn,
@@ -98,7 +98,7 @@ function promoteFix(context: RuleContext, table: Table, wanted: string[]): Fix |
   return {
     title,
     edits: [
-      statementEdit(
+      tableStatementEdit(
         context,
         table,
         `ALTER TABLE ${tableRef(table)} ADD PRIMARY KEY (${columnList(columns)});`,
@@ -122,7 +122,7 @@ function addIdFix(context: RuleContext, table: Table): Fix | undefined {
   const sql = inline
     ? `ALTER TABLE ${tableRef(table)} ADD COLUMN ${IDENTITY_COLUMN} PRIMARY KEY;`
     : `ALTER TABLE ${tableRef(table)} ADD COLUMN ${IDENTITY_COLUMN}, ADD PRIMARY KEY (${columnList(columns)});`;
-  return { title, edits: [statementEdit(context, table, sql)] };
+  return { title, edits: [tableStatementEdit(context, table, sql)] };
 }
 
 /** The key's columns: the wanted ones, then the partition key (PostgreSQL requires it in the key). */
@@ -188,20 +188,6 @@ function ownLineIndent(text: string, offset: number): string | undefined {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const before = text.slice(lineStart, offset);
   return /^[ \t]*$/.test(before) ? before : undefined;
-}
-
-/**
- * A new statement about the table: after its last statement where that file may still change,
- * else at the end of the newest migration (an applied migration does not run again).
- */
-function statementEdit(context: RuleContext, table: Table, sql: string): TextEdit {
-  const last = table.statements[table.statements.length - 1] ?? table.origin.statement;
-  const { group } = context;
-  if (editableInPlace(group, last.file)) return insertAfterStatement(last, sql);
-  const newest = group.files[group.files.length - 1];
-  const text = context.fileText(newest);
-  const separator = text === '' || text.endsWith('\n') ? '' : '\n';
-  return insertAt(newest, text.length, `${separator}${sql}\n`);
 }
 
 /**

@@ -16,7 +16,7 @@ import { modelEditor, requiredFieldEdits } from '../prisma/fixes';
 import { columnLabel, columnsLabel, fieldName, tableLabel } from './messages';
 import { columnDefinitionEdits } from './missing-not-null';
 import type { Rule, RuleContext } from './rule';
-import { tableStatementEdit } from './tenant-table-without-rls';
+import { tableStatementEdit } from '../fixes/sql';
 
 /**
  * The tenant column says whose row it is. NULL makes it nobody's (or, under a careless policy,

@@ -1,13 +1,6 @@
 import type { ResolvedConfig } from '../config/config';
-import type { Fix, SourceRange, TextEdit } from '../findings';
-import {
-  editableInPlace,
-  insertAfterStatement,
-  insertAt,
-  quoteIdent,
-  quoteLiteral,
-  tableRef,
-} from '../fixes/sql';
+import type { Fix, TextEdit } from '../findings';
+import { quoteIdent, quoteLiteral, tableRef, tableStatementEdit } from '../fixes/sql';
 import { isOwnColumn } from '../model/queries';
 import type { Column, ColumnType, Policy, SchemaModel, Table } from '../model/schema';
 import {
@@ -225,24 +218,4 @@ function castType(model: SchemaModel, type: ColumnType): string {
       ? quoteIdent(type.name)
       : (INTEGER_NAMES[type.name] ?? type.name);
   return name + (type.modifiers.length > 0 ? `(${type.modifiers.join(', ')})` : '');
-}
-
-/**
- * A new statement about the table: after `anchor` (by default the table's last statement) where
- * that file may still change, else at the end of the newest migration (an applied one does not
- * run again).
- */
-export function tableStatementEdit(
-  context: RuleContext,
-  table: Table,
-  sql: string,
-  anchor?: SourceRange,
-): TextEdit {
-  const last = anchor ?? table.statements[table.statements.length - 1] ?? table.origin.statement;
-  const { group } = context;
-  if (editableInPlace(group, last.file)) return insertAfterStatement(last, sql);
-  const newest = group.files[group.files.length - 1];
-  const text = context.fileText(newest);
-  const separator = text === '' || text.endsWith('\n') ? '' : '\n';
-  return insertAt(newest, text.length, `${separator}${sql}\n`);
 }

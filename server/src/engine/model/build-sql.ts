@@ -37,6 +37,7 @@ import {
   type QualifiedName,
   type SchemaModel,
   type Table,
+  type TableAtStatement,
   type TableKind,
   type TriggerEvent,
 } from './schema';
@@ -409,9 +410,60 @@ class SqlModelBuilder {
       this.statement = stmt;
       this.guarded(() => {
         const n = stmt.node?.[stmt.kind] as PgNode | undefined;
-        if (n && typeof n === 'object') this.apply(stmt.kind, n, new StatementText(path, parsed, stmt));
+        if (!n || typeof n !== 'object') return;
+        this.record(stmt.kind, n, stmt, false);
+        this.apply(stmt.kind, n, new StatementText(path, parsed, stmt));
       });
     }
+  }
+
+  /** Adds the statement to the model's history, with the tables it acts on as they stand now. */
+  private record(kind: string, n: PgNode, stmt: SqlStatement, inDoBlock: boolean): void {
+    const tables: TableAtStatement[] = [];
+    const at = (name: QualifiedName): void => {
+      const table = this.model.tables.get(tableKey(name));
+      const existing = !table || table.origin.statement.file !== this.file;
+      tables.push(table ? { name, table, existing } : { name, existing });
+    };
+    switch (kind) {
+      case 'AlterTableStmt':
+        if (n.relation?.relname && (!n.objtype || n.objtype === 'OBJECT_TABLE')) at(this.resolve(n.relation));
+        break;
+      case 'IndexStmt':
+        if (n.relation?.relname) at(this.resolve(n.relation));
+        break;
+      case 'RenameStmt':
+        if (
+          n.relation?.relname &&
+          ['OBJECT_TABLE', 'OBJECT_COLUMN', 'OBJECT_TABCONSTRAINT'].includes(n.renameType as string)
+        ) {
+          at(this.resolve(n.relation));
+        }
+        break;
+      case 'DropStmt':
+        for (const o of n.objects ?? []) {
+          const names = o.List ? strings(o.List.items) : [];
+          if (names.length === 0) continue;
+          if (n.removeType === 'OBJECT_TABLE') at(this.resolveList(names, this.model.tables));
+          else if (n.removeType === 'OBJECT_INDEX') {
+            const idx = this.model.indexes.get(tableKey(this.resolveList(names, this.model.indexes)));
+            if (idx) at(idx.table);
+          }
+        }
+        break;
+      default:
+        break;
+    }
+    this.model.history?.push({
+      file: this.file,
+      kind,
+      node: n,
+      stmt,
+      parsed: this.parsed,
+      searchPath: this.searchPath,
+      inDoBlock,
+      tables,
+    });
   }
 
   /** Runs one step of the build; a step that throws is reported and skipped, never fatal. */
@@ -511,7 +563,10 @@ class SqlModelBuilder {
         for (const inner of doBlockStatements(this.parsed, st.stmt)) {
           const node = inner.node[inner.kind] as PgNode | undefined;
           if (node && inner.kind !== 'DoStmt') {
-            this.guarded(() => this.apply(inner.kind, node, new StatementText(st.file, this.parsed, inner)));
+            this.guarded(() => {
+              this.record(inner.kind, node, inner, true);
+              this.apply(inner.kind, node, new StatementText(st.file, this.parsed, inner));
+            });
           }
         }
         return;

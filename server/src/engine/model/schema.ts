@@ -4,7 +4,7 @@
  * can point at the column or constraint that is wrong. Rules read this model and nothing else.
  */
 import type { SourceRange } from '../findings';
-import type { PgNode } from '../parse/sql';
+import type { ParsedSql, PgNode, SqlStatement } from '../parse/sql';
 
 /** Where an object came from: its own range, and the whole statement that wrote it. */
 export interface Origin {
@@ -276,6 +276,44 @@ export interface SchemaModel {
   extensions: Set<string>;
   /** Set when the model was built from a Prisma schema. */
   prisma?: PrismaSchemaInfo;
+  /**
+   * The SQL statements that built the model, in the order they were applied (with the statements a
+   * DO block runs), for the rules that judge a migration step by step rather than the end state.
+   */
+  history?: StatementEvent[];
+}
+
+/** A table a statement acts on, as the statement found it. */
+export interface TableAtStatement {
+  /** The name, resolved with the search_path in effect at the statement. */
+  name: QualifiedName;
+  /** The table (as it stands after every statement), when the model knew it at that moment. */
+  table?: Table;
+  /**
+   * The table existed before the statement's file: an earlier migration (or something outside the
+   * files) created it, so it may hold rows and serve traffic. False when the same file created it.
+   */
+  existing: boolean;
+}
+
+/** One applied statement. */
+export interface StatementEvent {
+  file: string;
+  /** The statement's node type (`AlterTableStmt`) and node (the value under that key). */
+  kind: string;
+  node: PgNode;
+  stmt: SqlStatement;
+  /** The file's parse, to turn the node's locations into offsets (`nodeOffset`). */
+  parsed: ParsedSql;
+  /** The search_path in effect. */
+  searchPath: readonly string[];
+  /** Run by a DO block (the statement is the block). */
+  inDoBlock: boolean;
+  /**
+   * The tables the statement alters, indexes, renames or drops (ALTER TABLE, CREATE INDEX,
+   * RENAME, DROP TABLE / INDEX), as they stood before it.
+   */
+  tables: TableAtStatement[];
 }
 
 // ── Prisma ─────────────────────────────────────────────────────────────────────────────────────
@@ -339,5 +377,6 @@ export function emptyModel(): SchemaModel {
     triggers: [],
     schemas: new Set(['public']),
     extensions: new Set(),
+    history: [],
   };
 }

@@ -18,7 +18,7 @@ import { allRules } from './rules';
 import type { Report, Rule, RuleContext } from './rules/rule';
 import { isSuppressed, parseDirectives } from './suppress';
 import { LineIndex } from './text';
-import { groupFiles } from './workspace/migrations';
+import { groupFiles, upSectionEnd } from './workspace/migrations';
 
 export interface LintOptions {
   config?: ResolvedConfig;
@@ -104,7 +104,14 @@ export async function lintProject(
   for (const group of groups) {
     const groupFilesParsed = group.files.flatMap((path) => {
       const p = parsed.get(path);
-      return p ? [{ path, parsed: p }] : [];
+      if (!p) return [];
+      // Only what runs on the way up builds the schema (a dbmate file's down section does not).
+      const end = upSectionEnd(group.tool, texts.get(path) ?? '');
+      const up =
+        end < (texts.get(path) ?? '').length
+          ? { ...p, statements: p.statements.filter((s) => s.start < end) }
+          : p;
+      return [{ path, parsed: up }];
     });
     let model: SchemaModel;
     try {

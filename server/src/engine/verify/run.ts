@@ -30,6 +30,7 @@ import { dirname, join } from 'node:path';
 import type { MigrationToolName } from '../config/config';
 import { doBlockStatements, loadSqlParser, parseSql, type ParsedSql, type SqlStatement } from '../parse/sql';
 import type { MigrationInfo } from '../project';
+import { upSectionEnd } from '../workspace/migrations';
 import { catalogSnapshot, withoutBaseline, type CatalogSnapshot } from './catalog';
 import { platformOf, type PlatformSetup } from './platforms';
 
@@ -593,7 +594,12 @@ export async function verifyGroup(
   options: VerifyOptions = {},
 ): Promise<VerifyGroupResult> {
   await loadSqlParser();
-  const inputs = files.map((f) => ({ path: f.path, parsed: parsed.get(f.path) ?? parseSql(f.text) }));
+  const inputs = files.map((f) => {
+    // A dbmate file's `-- migrate:down` section is its rollback: never run on the way up.
+    const end = upSectionEnd(options.tool, f.text);
+    if (end < f.text.length) return { path: f.path, parsed: parseSql(f.text.slice(0, end)) };
+    return { path: f.path, parsed: parsed.get(f.path) ?? parseSql(f.text) };
+  });
   const platform = platformOf(options.tool);
   const db = await openDatabase([
     ...(platform?.extensions ?? []),

@@ -61,6 +61,7 @@ const FLYWAY_REPEATABLE = /^R__(.*)\.sql$/;
 const GOLANG_FILE = /^(\d+)_.*\.(up|down)\.sql$/;
 const DBMATE_FILE = /^(\d+).*\.sql$/;
 const DBMATE_UP = /^--\s*migrate:up\b/m;
+const DBMATE_DOWN = /^--\s*migrate:down\b/m;
 const DBMATE_NO_TRANSACTION = /^--\s*migrate:up\b[^\n]*\btransaction:false\b/m;
 const VERSIONED_FILE = /^v?(\d+(?:\.\d+)*)\/([^/]+\.sql)$/i;
 const NUMBERED_FILE = /^(\d+)(?:[_-][^/]*)?\.sql$/;
@@ -335,6 +336,26 @@ function topLevelCode(text: string): string {
     }
   }
   return out;
+}
+
+/**
+ * Where the part of a migration file that runs on the way up ends: a dbmate file keeps its rollback
+ * after a `-- migrate:down` line, which is never applied with the migration. The file's length
+ * for every other tool.
+ */
+export function upSectionEnd(tool: MigrationToolName | undefined, text: string): number {
+  if (tool !== 'dbmate') return text.length;
+  const m = DBMATE_DOWN.exec(text);
+  return m ? m.index : text.length;
+}
+
+/**
+ * The `-- migrate:down` section of a dbmate file (from the marker to the end), or undefined when
+ * the file has none.
+ */
+export function dbmateDownSection(text: string): { start: number; end: number } | undefined {
+  const m = DBMATE_DOWN.exec(text);
+  return m ? { start: m.index, end: text.length } : undefined;
 }
 
 /**

@@ -82,6 +82,7 @@ export async function lintProject(
     for (const rule of rules) {
       const severity = severityOf(rule, config, options.ruleOverrides);
       if (severity === 'off' || !rule.meta.languages.includes(language)) continue;
+      const configured = (options.ruleOverrides?.[rule.meta.id] ?? config.rules[rule.meta.id]) !== undefined;
       if (generatedByPrisma && SCHEMA_CATEGORIES.has(rule.meta.category)) continue;
       const keepFixes = language === 'sql' || rule.meta.prismaFixes === true;
       const context: RuleContext = {
@@ -91,7 +92,14 @@ export async function lintProject(
         syntaxErrors,
         verifyFailures: (options.verifyFailures ?? []).filter((f) => group.files.includes(f.file)),
         fileText: (path) => texts.get(path) ?? '',
-        report: (r: Report) => findings.push(toFinding(rule, severity, keepFixes ? r : { ...r, fixes: [] })),
+        report: (r: Report) =>
+          findings.push(
+            toFinding(
+              rule,
+              configured ? severity : (r.severity ?? severity),
+              keepFixes ? r : { ...r, fixes: [] },
+            ),
+          ),
       };
       try {
         rule.check(context);

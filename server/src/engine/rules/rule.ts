@@ -36,6 +36,11 @@ export interface Report {
   message: string;
   fixes?: Fix[];
   related?: RelatedInfo[];
+  /**
+   * A graver (or milder) severity than the rule's default for this one finding, e.g. a statement
+   * PostgreSQL will refuse to run. A severity the user configured for the rule still wins.
+   */
+  severity?: Severity;
 }
 
 export interface RuleContext {

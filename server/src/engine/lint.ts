@@ -91,6 +91,7 @@ export async function lintProject(
         group,
         syntaxErrors,
         verifyFailures: (options.verifyFailures ?? []).filter((f) => group.files.includes(f.file)),
+        otherModels: () => otherModels(group),
         fileText: (path) => texts.get(path) ?? '',
         report: (r: Report) =>
           findings.push(
@@ -108,6 +109,16 @@ export async function lintProject(
       }
     }
   };
+
+  /** The SQL models of the project's other groups, migrations first (built once, on first ask). */
+  const otherModels = (group: FileGroup): SchemaModel[] =>
+    [...groups]
+      .filter((g) => g !== group)
+      .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'migrations' ? -1 : 1))
+      .flatMap((g) => {
+        const m = models.get(g);
+        return m ? [m] : [];
+      });
 
   for (const group of groups) {
     const groupFilesParsed = group.files.flatMap((path) => {
@@ -138,13 +149,16 @@ export async function lintProject(
       findings.push(internalError('model', group.files[0] ?? '', e));
     }
     models.set(group, model);
+  }
+  // Every SQL model exists before any rule runs: a file may use tables another group defines.
+  for (const group of groups) {
     const syntaxErrors: SyntaxErrorInfo[] = [];
     for (const path of [...group.files, ...group.downFiles]) {
       for (const err of parsed.get(path)?.errors ?? []) {
         syntaxErrors.push({ file: path, message: err.message, start: err.start, end: err.end });
       }
     }
-    run(group, model, syntaxErrors);
+    run(group, models.get(group)!, syntaxErrors);
   }
 
   for (const group of prismaGroups) {

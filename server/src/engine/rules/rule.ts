@@ -51,6 +51,11 @@ export interface RuleContext {
   readonly syntaxErrors: readonly { file: string; message: string; start: number; end: number }[];
   /** Statements PostgreSQL rejected when the group's migrations ran (`--verify`); empty otherwise. */
   readonly verifyFailures: readonly { file: string; message: string; start: number; end: number }[];
+  /**
+   * The schema models of the project's other SQL groups, migration folders first: for a file that
+   * uses tables it does not define (a query file beside the migrations that create them).
+   */
+  otherModels(): readonly SchemaModel[];
   /** The text of a file of the project (for fixes that must place or keep text). */
   fileText(path: string): string;
   report(report: Report): void;

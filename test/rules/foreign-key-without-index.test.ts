@@ -103,7 +103,7 @@ ruleTester(foreignKeyWithoutIndex, {
         'CREATE SCHEMA app;\nCREATE TABLE app."Users" (id bigint PRIMARY KEY);\nCREATE TABLE app."Posts" (id bigint PRIMARY KEY, "authorId" bigint REFERENCES app."Users" (id));\nCREATE INDEX "Posts_authorId_idx" ON app."Posts" ("authorId");',
     },
     {
-      name: 'in a golang-migrate file (no transaction) on an existing table: CONCURRENTLY',
+      name: 'in a golang-migrate file: sent as one query (one transaction), so no CONCURRENTLY',
       path: 'db/migrations/002_orders_customer.up.sql',
       files: {
         'db/migrations/001_init.up.sql':
@@ -115,7 +115,31 @@ ruleTester(foreignKeyWithoutIndex, {
       code: 'ALTER TABLE orders ADD FOREIGN KEY (customer_id) REFERENCES customers (id);\n',
       errors: [{ message: 'Foreign key orders.customer_id has no index' }],
       output:
+        'ALTER TABLE orders ADD FOREIGN KEY (customer_id) REFERENCES customers (id);\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);\n',
+    },
+    {
+      name: 'in a numbered folder (run statement by statement, no transaction) on an existing table: CONCURRENTLY',
+      path: 'migrations/002_orders_customer.sql',
+      files: {
+        'migrations/001_init.sql':
+          customers + 'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint);',
+      },
+      code: 'ALTER TABLE orders ADD FOREIGN KEY (customer_id) REFERENCES customers (id);\n',
+      errors: [{ message: 'Foreign key orders.customer_id has no index' }],
+      output:
         'ALTER TABLE orders ADD FOREIGN KEY (customer_id) REFERENCES customers (id);\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\n',
+    },
+    {
+      name: 'in a numbered file with its own BEGIN … COMMIT: no CONCURRENTLY',
+      path: 'migrations/002_orders_customer.sql',
+      files: {
+        'migrations/001_init.sql':
+          customers + 'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint);',
+      },
+      code: 'BEGIN;\nALTER TABLE orders ADD FOREIGN KEY (customer_id) REFERENCES customers (id);\nCOMMIT;\n',
+      errors: [{ message: 'Foreign key orders.customer_id has no index' }],
+      output:
+        'BEGIN;\nALTER TABLE orders ADD FOREIGN KEY (customer_id) REFERENCES customers (id);\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);\nCOMMIT;\n',
     },
   ],
 });

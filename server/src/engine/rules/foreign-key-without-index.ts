@@ -5,6 +5,7 @@ import type { Constraint, SchemaModel, Table } from '../model/schema';
 import { modelEditor, prismaFieldNames, prismaIndexAttribute } from '../prisma/fixes';
 import { columnsLabelOf, tableLabel } from './messages';
 import type { Rule, RuleContext } from './rule';
+import { hasExplicitTransaction, sendsFileAsOneQuery } from '../workspace/migrations';
 
 /**
  * PostgreSQL indexes the referenced side of a foreign key (it must be unique) but never the
@@ -42,9 +43,15 @@ export const foreignKeyWithoutIndex: Rule = {
         const name = indexName(model, table, fk.columns, 'idx', taken);
         const file = fk.origin.statement.file;
         const info = group.migrations.get(file);
-        // CONCURRENTLY only where it can run: outside a transaction, on a table an earlier file made.
+        // CONCURRENTLY only where it can run: on a table an earlier file made, in a file run
+        // statement by statement outside any transaction (the index never stands alone in it).
         const existing = table.origin.statement.file !== file;
-        const concurrently = existing && info !== undefined && !info.transactional;
+        const concurrently =
+          existing &&
+          info !== undefined &&
+          !info.transactional &&
+          !sendsFileAsOneQuery(info.tool) &&
+          !hasExplicitTransaction(context.fileText(file));
         const sql = `CREATE INDEX${concurrently ? ' CONCURRENTLY' : ''} ${quoteIdent(name)} ON ${tableRef(table)} (${columnList(fk.columns)});`;
         context.report({
           range: fk.origin.range,

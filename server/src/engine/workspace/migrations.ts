@@ -276,6 +276,15 @@ export function detectTransaction(tool: MigrationToolName, text: string, dieselM
 }
 
 /**
+ * The tool sends a whole file (dbmate: its up section) to PostgreSQL as one query, which PostgreSQL
+ * runs as one implicit transaction when it holds several statements: CONCURRENTLY then fails
+ * unless it is alone in its file. Other tools (and psql) send one statement at a time.
+ */
+export function sendsFileAsOneQuery(tool: MigrationToolName): boolean {
+  return tool === 'golang-migrate' || tool === 'dbmate' || tool === 'diesel' || tool === 'prisma';
+}
+
+/**
  * The text with comments, string literals, quoted identifiers and dollar-quoted bodies blanked out,
  * so that only top-level SQL remains (a PL/pgSQL `BEGIN … END;` is not a transaction).
  */

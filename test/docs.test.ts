@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { loadPrismaParser, parsePrisma } from '../server/src/engine/parse/prisma';
+import { formatPrismaSchema } from '../server/src/engine/prisma/validate';
 import { allRules } from '../server/src/engine/rules';
 
 /** The catalogue's "Schema design" section and `syntax-error`: the ids are a public contract. */
@@ -75,5 +77,53 @@ test('every rule has the metadata hover and SARIF show', () => {
     assert.ok(m.description.length > 10 && !m.description.includes('\n'), `${m.id}: one-line description`);
     assert.ok(m.rationale.length > 40, `${m.id}: rationale`);
     assert.ok(m.example.bad && m.example.good, `${m.id}: example`);
+  }
+});
+
+test('every rule that applies to Prisma has a Prisma section: what it checks, bad and good, the fix', () => {
+  for (const rule of allRules.filter((r) => r.meta.languages.includes('prisma'))) {
+    const id = rule.meta.id;
+    const text = readFileSync(`docs/rules/${id}.md`, 'utf8');
+    const section = /\n## Prisma\n([\s\S]*?)\n## [^#]/.exec(text)?.[1];
+    assert.ok(section, `${id}: ## Prisma`);
+    const [checks, rest = ''] = section.split('\n### Bad\n');
+    assert.ok(checks.trim().length > 40, `${id}: what it checks in a schema.prisma`);
+    const [bad, afterBad = ''] = rest.split('\n### Good\n');
+    const [good, fix = ''] = afterBad.split('\n### Fix\n');
+    assert.match(bad, /```prisma\n/, `${id}: a bad Prisma example`);
+    assert.ok(good.trim().length > 0, `${id}: a good Prisma example`);
+    assert.ok(fix.trim().length > 0, `${id}: what the Prisma fix writes`);
+  }
+});
+
+test('the Prisma examples of the docs are laid out as `prisma format` lays them out', async () => {
+  await loadPrismaParser();
+  const pages = ['docs/prisma.md', ...readdirSync('docs/rules').map((f) => `docs/rules/${f}`)];
+  for (const page of pages) {
+    for (const [, code] of readFileSync(page, 'utf8').matchAll(/```prisma\n([\s\S]*?)```/g)) {
+      // A syntax error's example does not parse, on purpose.
+      if (parsePrisma(code).errors.length > 0) continue;
+      assert.equal(code, formatPrismaSchema(code)[0].text, page);
+    }
+  }
+});
+
+test("the README's rule table lists every rule with its category, default severity and fix", () => {
+  const readme = readFileSync('README.md', 'utf8');
+  const rows = new Map<string, string[]>();
+  for (const [, id, rest] of readme.matchAll(
+    /^\| \[`([a-z-]+)`\]\(docs\/rules\/[a-z-]+\.md\)\s*\|(.*)\|\s*$/gm,
+  )) {
+    rows.set(
+      id,
+      rest.split('|').map((c) => c.trim()),
+    );
+  }
+  assert.deepEqual([...rows.keys()].sort(), allRules.map((r) => r.meta.id).sort());
+  for (const rule of allRules) {
+    const [category, severity, fix] = rows.get(rule.meta.id)!;
+    assert.equal(category, rule.meta.category, rule.meta.id);
+    assert.equal(severity, rule.meta.defaultSeverity, rule.meta.id);
+    assert.equal(fix, rule.meta.fixable ? 'yes' : '', rule.meta.id);
   }
 });

@@ -330,6 +330,8 @@ const BROKEN_SQL = 'CREATE TABLE broken (id bigint,, name text);\n';
  */
 let focus: string[] = [];
 const FOCUS_RULES = ['foreign-key-without-index', 'syntax-error'];
+/** Every rule id of the bundle. Filled once it is built. */
+let ruleIds: string[] = [];
 
 /** `db-expert lint` with only the focus rules on. */
 function lint(cwd: string, ...args: string[]): ReturnType<typeof run> {
@@ -360,9 +362,8 @@ describe('db-expert (built)', () => {
   before(() => {
     const r = run(tmpdir(), 'rules', '--format', 'json');
     assert.equal(r.status, 0, r.stderr);
-    const others = (JSON.parse(r.stdout) as { id: string }[])
-      .map((x) => x.id)
-      .filter((id) => !FOCUS_RULES.includes(id));
+    ruleIds = (JSON.parse(r.stdout) as { id: string }[]).map((x) => x.id);
+    const others = ruleIds.filter((id) => !FOCUS_RULES.includes(id));
     focus = others.length > 0 ? ['--rule', others.map((id) => `${id}=off`).join(',')] : [];
   });
 
@@ -664,5 +665,176 @@ describe('db-expert (built)', () => {
       assert.equal(server.status, 2);
       assert.match(server.stderr, /the language server is not part of this build yet/);
     }
+  });
+
+  describe('a Prisma project: the package.json says which Prisma', () => {
+    /** `db-expert lint` with only these rules (and syntax-error) on. */
+    const lintOnly = (cwd: string, ids: string[], ...args: string[]) =>
+      run(
+        cwd,
+        'lint',
+        '--rule',
+        ruleIds
+          .filter((id) => !ids.includes(id) && id !== 'syntax-error')
+          .map((id) => `${id}=off`)
+          .join(','),
+        ...args,
+      );
+    const pkg = (deps: Record<string, string>, field = 'devDependencies') =>
+      `${JSON.stringify({ name: 'app', private: true, [field]: deps }, null, 2)}\n`;
+    /** An implicit many-to-many: Prisma 5 backs its join table with a unique index, Prisma 6 with a key. */
+    const manyToMany = `datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model Post {
+  id   BigInt @id @default(autoincrement())
+  tags Tag[]
+}
+
+model Tag {
+  id    BigInt @id @default(autoincrement())
+  posts Post[]
+}
+`;
+    const findings = (stdout: string) =>
+      (JSON.parse(stdout) as { file: string; ruleId: string; message: string }[]).map(
+        (f) => `${f.file}: ${f.ruleId}: ${f.message}`,
+      );
+    const prisma5Key =
+      'table-without-primary-key: Table _PostToTag of the implicit many-to-many relation Post.tags has no primary key: Prisma 5 keys it with a unique index only (Prisma 6 and later make (A, B) its primary key)';
+
+    test('Prisma 5 vs 6 and 7: the join table of an implicit many-to-many has a key from 6 on', () => {
+      const cases: [Record<string, string> | undefined, string[]][] = [
+        [{ prisma: '^5.22.0' }, [`prisma/schema.prisma: ${prisma5Key}`]],
+        [{ prisma: '~6.19.0' }, []],
+        [{ prisma: '7.0.0', '@prisma/client': '7.0.0' }, []],
+        // No package.json: the newest Prisma is assumed.
+        [undefined, []],
+      ];
+      for (const [deps, expected] of cases) {
+        const dir = project({
+          ...(deps ? { 'package.json': pkg(deps) } : {}),
+          'prisma/schema.prisma': manyToMany,
+        });
+        const r = lintOnly(dir, ['table-without-primary-key'], '--format', 'json');
+        assert.equal(r.stderr, '', JSON.stringify(deps));
+        assert.deepEqual(findings(r.stdout), expected, JSON.stringify(deps));
+      }
+      // @prisma/client in dependencies says it as well as prisma in devDependencies.
+      const client = project({
+        'package.json': pkg({ '@prisma/client': '5.22.0' }, 'dependencies'),
+        'prisma/schema.prisma': manyToMany,
+      });
+      assert.deepEqual(findings(lintOnly(client, ['table-without-primary-key'], '-f', 'json').stdout), [
+        `prisma/schema.prisma: ${prisma5Key}`,
+      ]);
+    });
+
+    test('each schema takes the nearest package.json that depends on Prisma; package.json is never linted', () => {
+      const dir = project({
+        'package.json': pkg({ prisma: '^6.19.0' }),
+        // Prisma 5 in this package only.
+        'apps/legacy/package.json': pkg({ '@prisma/client': '5.22.0', prisma: '5.22.0' }, 'dependencies'),
+        'apps/legacy/prisma/schema.prisma': manyToMany,
+        // No Prisma here: the workspace root's applies.
+        'apps/web/package.json': pkg({ next: '15.0.0' }, 'dependencies'),
+        'apps/web/prisma/schema.prisma': manyToMany,
+      });
+      const r = lintOnly(dir, ['table-without-primary-key'], '--format', 'json');
+      assert.deepEqual(findings(r.stdout), [`apps/legacy/prisma/schema.prisma: ${prisma5Key}`]);
+      // Linting the one schema reads its package.json too.
+      const one = lintOnly(
+        dir,
+        ['table-without-primary-key'],
+        '-f',
+        'json',
+        'apps/legacy/prisma/schema.prisma',
+      );
+      assert.deepEqual(findings(one.stdout), [`apps/legacy/prisma/schema.prisma: ${prisma5Key}`]);
+      // A folder with package.json files and no schema: nothing to lint, nothing read.
+      const none = project({ 'package.json': pkg({ prisma: '^5.0.0' }) });
+      const empty = lintOnly(none, ['table-without-primary-key']);
+      assert.equal(empty.stdout, '');
+      assert.match(empty.stderr, /no \.sql or \.prisma files found/);
+    });
+
+    const softDelete = `generator client {
+  provider        = "prisma-client"
+  output          = "../src/generated/prisma"
+  previewFeatures = ["partialIndexes"]
+}
+
+datasource db {
+  provider = "postgresql"
+}
+
+model Post {
+  id        BigInt    @id @default(autoincrement())
+  title     String
+  deletedAt DateTime? @db.Timestamptz(3)
+}
+`;
+    const init = `-- CreateTable
+CREATE TABLE "Post" (
+    "id" BIGSERIAL NOT NULL,
+    "title" TEXT NOT NULL,
+    "deletedAt" TIMESTAMPTZ(3),
+
+    CONSTRAINT "Post_pkey" PRIMARY KEY ("id")
+);
+`;
+
+    test('--fix: Prisma 7.4 declares the partial index in the schema, Prisma 6 gets a migration; then the project lints clean', () => {
+      const rule = ['soft-delete-without-partial-index'];
+      const softDeleteProject = (prisma: string) =>
+        project({
+          'package.json': pkg({ prisma }),
+          'prisma/schema.prisma': softDelete,
+          'prisma/migrations/20250101000000_init/migration.sql': init,
+        });
+      const v7 = softDeleteProject('^7.4.0');
+      const fixed7 = lintOnly(v7, rule, '--fix');
+      assert.equal(fixed7.status, 0, fixed7.stderr);
+      assert.equal(fixed7.stdout, '');
+      assert.equal(
+        fixed7.stderr,
+        'fixed: prisma/schema.prisma (1 fix: Add partial index on Post (id) where deletedAt is null)\n',
+      );
+      assert.equal(
+        readFileSync(join(v7, 'prisma/schema.prisma'), 'utf8'),
+        softDelete.replace(
+          '@db.Timestamptz(3)\n}',
+          '@db.Timestamptz(3)\n\n  @@index([id], map: "Post_active_idx", where: { deletedAt: null })\n}',
+        ),
+      );
+      assert.deepEqual(readdirSync(join(v7, 'prisma/migrations')), ['20250101000000_init']);
+
+      const v6 = softDeleteProject('^6.19.0');
+      const fixed6 = lintOnly(v6, rule, '--fix');
+      assert.equal(fixed6.status, 0, fixed6.stderr);
+      assert.equal(fixed6.stdout, '');
+      assert.match(
+        fixed6.stderr,
+        /^created: prisma\/migrations\/\d{14}_post_active_idx\/migration\.sql \(Create migration \d{14}_post_active_idx with a partial index on Post \(id\) where deletedAt is null\)\n$/,
+      );
+      assert.equal(
+        readFileSync(join(v6, 'prisma/schema.prisma'), 'utf8'),
+        softDelete,
+        'the schema is left as it is',
+      );
+      const created = readdirSync(join(v6, 'prisma/migrations')).filter((n) => n !== '20250101000000_init');
+      assert.equal(created.length, 1);
+      assert.match(
+        readFileSync(join(v6, 'prisma/migrations', created[0], 'migration.sql'), 'utf8'),
+        /^CREATE INDEX CONCURRENTLY "Post_active_idx" ON "Post" \(id\) WHERE "deletedAt" IS NULL;$/m,
+      );
+      // The migration answers the finding: a second run has nothing to report or fix.
+      const again = lintOnly(v6, rule, '--fix');
+      assert.equal(again.status, 0);
+      assert.equal(again.stdout, '');
+      assert.equal(again.stderr, '');
+    });
   });
 });

@@ -23,6 +23,7 @@ const FULL = {
   auditExemptTables: ['schema_migrations', 'audit.log'],
   migrations: [{ path: 'db/migrations', tool: 'dbmate' }, { path: 'prisma/migrations' }],
   ignore: ['vendor/**', '**/*.generated.sql'],
+  prisma: { schemaFindingsOnMigrations: true },
 };
 
 /** The text each problem's range covers, for asserting ranges exactly. */
@@ -51,6 +52,7 @@ test('every key is read; warn means warning', () => {
     auditExemptTables: ['schema_migrations', 'audit.log'],
     migrations: [{ path: 'db/migrations', tool: 'dbmate' }, { path: 'prisma/migrations' }],
     ignore: ['vendor/**', '**/*.generated.sql'],
+    prisma: { schemaFindingsOnMigrations: true },
   });
 });
 
@@ -197,6 +199,22 @@ test('wrong type per key: path, exact range, and that key alone falls back', () 
     },
     { key: 'ignore', value: '"**/x"', path: 'ignore', range: '"**/x"', message: /must be an array/ },
     { key: 'ignore', value: '[""]', path: 'ignore[0]', range: '""', message: /must not be empty/ },
+    { key: 'prisma', value: 'true', path: 'prisma', range: 'true', message: /'prisma' must be an object/ },
+    {
+      key: 'prisma',
+      value: '{"schemaFindingsOnMigrations": "yes"}',
+      path: 'prisma.schemaFindingsOnMigrations',
+      range: '"yes"',
+      message: /^'prisma\.schemaFindingsOnMigrations' must be a boolean, not a string\.$/,
+    },
+    {
+      key: 'prisma',
+      value: '{"schemaFindingOnMigrations": true}',
+      path: 'prisma.schemaFindingOnMigrations',
+      range: '"schemaFindingOnMigrations"',
+      message:
+        /^Unknown setting 'prisma\.schemaFindingOnMigrations'\. Did you mean 'schemaFindingsOnMigrations'\?$/,
+    },
   ];
   for (const c of cases) {
     const text = `{\n  "tenantColumn": "org_id",\n  "${c.key}": ${c.value}\n}`;
@@ -316,6 +334,8 @@ test('the JSON Schema accepts a full example and rejects bad ones', () => {
     { migrations: [{ tool: 'flyway' }] },
     { migrations: [{ path: 'm', tool: 'liquibase' }] },
     { auditColumns: { created: 'c', extra: 'e' } },
+    { prisma: { schemaFindingsOnMigrations: 'no' } },
+    { prisma: { other: true } },
     { somethingElse: true },
   ]) {
     assert.equal(validate(bad), false, JSON.stringify(bad));
@@ -342,4 +362,21 @@ test('the JSON Schema documents every property with a description', () => {
   for (const key of Object.keys(DEFAULT_CONFIG) as (keyof typeof DEFAULT_CONFIG)[]) {
     assert.deepEqual(schema.properties[key].default, DEFAULT_CONFIG[key], key);
   }
+});
+
+test('prisma.schemaFindingsOnMigrations: off by default, read when a boolean, kept at its default when bad', () => {
+  assert.equal(parseConfig('{}', RULES).config.prisma.schemaFindingsOnMigrations, false);
+  assert.equal(
+    parseConfig('{"prisma": {"schemaFindingsOnMigrations": true}}', RULES).config.prisma
+      .schemaFindingsOnMigrations,
+    true,
+  );
+  assert.equal(parseConfig('{"prisma": {}}', RULES).config.prisma.schemaFindingsOnMigrations, false);
+  const bad = parseConfig('{"prisma": {"schemaFindingsOnMigrations": 1}, "tenantColumn": "org_id"}', RULES);
+  assert.equal(bad.config.prisma.schemaFindingsOnMigrations, false);
+  assert.equal(bad.config.tenantColumn, 'org_id');
+  assert.deepEqual(
+    bad.problems.map((p) => p.path),
+    ['prisma.schemaFindingsOnMigrations'],
+  );
 });

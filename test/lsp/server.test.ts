@@ -472,6 +472,43 @@ describe('language server (built)', () => {
     assert.deepEqual(actual.sort(), expected);
   });
 
+  test('a Prisma schema is linted with its package.json: Prisma 5 or 6, as the CLI says', async () => {
+    const PK = 'table-without-primary-key';
+    const schema = `datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model Post {
+  id   BigInt @id @default(autoincrement())
+  tags Tag[]
+}
+
+model Tag {
+  id    BigInt @id @default(autoincrement())
+  posts Post[]
+}
+`;
+    const root = workspace({
+      'package.json': '{ "devDependencies": { "prisma": "^6.19.0" } }\n',
+      'apps/legacy/package.json': '{ "dependencies": { "@prisma/client": "5.22.0" } }\n',
+      'apps/legacy/prisma/schema.prisma': schema,
+      'apps/next/prisma/schema.prisma': schema,
+    });
+    const c = await start(root, { settings: only(PK) });
+    await c.connection.sendRequest('dbExpert/lintWorkspace', {});
+    const legacy = await c.waitFor(uriOf(join(root, 'apps/legacy/prisma/schema.prisma')), has(PK));
+    assert.deepEqual(legacy.map(message), [
+      'Table _PostToTag of the implicit many-to-many relation Post.tags has no primary key: Prisma 5 keys it with a unique index only (Prisma 6 and later make (A, B) its primary key)',
+    ]);
+    assert.deepEqual(c.diagnostics.get(uriOf(join(root, 'apps/next/prisma/schema.prisma'))) ?? [], []);
+    assert.equal(
+      c.diagnostics.get(uriOf(join(root, 'package.json'))),
+      undefined,
+      'package.json is not linted',
+    );
+  });
+
   test('dist/server.js over Node IPC (how the VS Code extension starts it)', async () => {
     const root = workspace({ 'schema.sql': CUSTOMERS + ORDERS });
     // No inherited --import tsx / --test: the bundle runs on plain Node, as in VS Code.

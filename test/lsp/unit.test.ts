@@ -2,8 +2,11 @@
  * The language server's pure parts, in process: names under the cursor, suppression comments,
  * workspace edits (created files, line endings), settings, and the worker's table cards.
  */
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../server/src/engine/config/config';
 import type { Fix } from '../../server/src/engine/findings';
 import { LineIndex } from '../../server/src/engine/text';
@@ -13,6 +16,7 @@ import { applicable, toWorkspaceEdit, type Files, type FileView } from '../../se
 import { findTable, nameAt, tableHover } from '../../server/src/lsp/hover';
 import { modelText } from '../../server/src/lsp/model-text';
 import type { TableCard, UnitResult } from '../../server/src/lsp/protocol';
+import { Project } from '../../server/src/lsp/project';
 import { effectiveConfig, readSettings } from '../../server/src/lsp/settings';
 import { applyEdit } from './client';
 
@@ -225,7 +229,8 @@ describe('the worker: lints units, makes table cards', () => {
 
   test('a card has every column, key, index and policy, each with its line', async () => {
     const unit = await lint(SCHEMA);
-    const tables = JSON.parse(unit.tablesJson) as TableCard[];
+    // A small unit's cards come with its findings (a large unit's later: analyze.test.ts).
+    const tables = JSON.parse(unit.tablesJson ?? 'null') as TableCard[];
     const orders = tables.find((t) => t.name === 'orders');
     assert.ok(orders);
     assert.deepEqual(
@@ -276,5 +281,48 @@ describe('the worker: lints units, makes table cards', () => {
       [['foreign-key-without-index', 'db/schema.sql']],
     );
     assert.ok(unit.findings.some((f) => f.ruleId !== 'foreign-key-without-index'));
+  });
+});
+
+describe('a project’s units', () => {
+  const root = mkdtempSync(join(tmpdir(), 'db-expert-units-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  const disk: Record<string, string> = {
+    'package.json': '{ "devDependencies": { "prisma": "^6.19.0" } }\n',
+    'apps/legacy/package.json': '{ "dependencies": { "@prisma/client": "5.22.0" } }\n',
+    'apps/web/package.json': '{ "dependencies": { "next": "15.0.0" } }\n',
+  };
+  for (const [path, text] of Object.entries(disk)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+
+  test('a Prisma unit reads the nearest package.json that depends on Prisma of each schema, even after a re-indexing', () => {
+    const project = new Project(
+      'p',
+      root,
+      'folder',
+      (path) => `file://${root}/${path}`,
+      () => undefined,
+    );
+    const schema = 'datasource db {\n  provider = "postgresql"\n}\n';
+    project.setDisk('apps/legacy/prisma/schema.prisma', schema);
+    project.setDisk('apps/web/prisma/schema.prisma', schema);
+    project.setDisk('apps/legacy/prisma/migrations/20250101000000_init/migration.sql', 'SELECT 1;\n');
+    const files = [
+      'apps/legacy/prisma/schema.prisma',
+      'apps/web/prisma/schema.prisma',
+      'apps/legacy/prisma/migrations/20250101000000_init/migration.sql',
+      'apps/legacy/package.json',
+      'package.json',
+    ];
+    assert.deepEqual(project.units(), [{ key: 'prisma', files }]);
+    assert.equal(project.files.get('apps/legacy/package.json')?.disk, disk['apps/legacy/package.json']);
+    assert.ok(!project.isLinted('package.json'), 'read, never linted');
+    // A re-indexing forgets files it did not list; the unit reads them again, and they are not gone.
+    project.remove('package.json');
+    assert.deepEqual(project.units(), [{ key: 'prisma', files }]);
+    assert.ok(project.files.has('package.json'));
+    assert.ok(!project.gone.has('package.json'));
   });
 });

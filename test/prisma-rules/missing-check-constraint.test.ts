@@ -33,6 +33,29 @@ model Order {
 }
 `),
     },
+    {
+      name: 'CHECK constraints added in a Prisma migration count for the model',
+      code: schema(`model Order {
+  id     BigInt  @id @default(autoincrement())
+  status String  @default("pending")
+  amount Decimal @db.Decimal(12, 2)
+}
+`),
+      files: {
+        'prisma/migrations/20250101000000_init/migration.sql': `-- CreateTable
+CREATE TABLE "Order" (
+    "id" BIGSERIAL NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'pending',
+    "amount" DECIMAL(12,2) NOT NULL,
+
+    CONSTRAINT "Order_pkey" PRIMARY KEY ("id")
+);
+`,
+        'prisma/migrations/20250102000000_order_checks/migration.sql': `ALTER TABLE "Order" ADD CONSTRAINT "Order_status_check" CHECK ("status" IN ('pending', 'paid', 'shipped'));
+ALTER TABLE "Order" ADD CONSTRAINT "Order_amount_check" CHECK ("amount" >= 0);
+`,
+      },
+    },
   ],
   invalid: [
     {

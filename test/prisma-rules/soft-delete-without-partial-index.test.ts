@@ -11,6 +11,28 @@ const post = (extra = '') => `model Post {
 ${extra}}
 `;
 
+/** The migration `prisma migrate dev` wrote for `post()`. */
+const init = {
+  'prisma/migrations/20250101000000_init/migration.sql': `-- CreateTable
+CREATE TABLE "Post" (
+    "id" BIGSERIAL NOT NULL,
+    "title" TEXT NOT NULL,
+    "deletedAt" TIMESTAMPTZ(3),
+
+    CONSTRAINT "Post_pkey" PRIMARY KEY ("id")
+);
+`,
+};
+
+/** The comment the fix writes above the CREATE INDEX of `model`. */
+const header = (model = 'Post') =>
+  `-- The partial index of ${model}'s live rows (deletedAt is null): Prisma's schema can declare it only with\n-- the partialIndexes preview feature (Prisma 7.4 and later). Written by db-expert (soft-delete-without-partial-index).\n-- CONCURRENTLY keeps the table writable while the index builds; it needs the statement to stay alone in this file.\n`;
+
+/** The migration the fix creates for `post()`. */
+const postActiveIdx = {
+  'prisma/migrations/<timestamp>_post_active_idx/migration.sql': `${header()}CREATE INDEX CONCURRENTLY "Post_active_idx" ON "Post" (id) WHERE "deletedAt" IS NULL;\n`,
+};
+
 const prisma6 = { 'package.json': '{\n  "dependencies": {\n    "@prisma/client": "6.19.0"\n  }\n}\n' };
 
 prismaRuleTester(softDeleteWithoutPartialIndex, {
@@ -29,14 +51,20 @@ prismaRuleTester(softDeleteWithoutPartialIndex, {
 `),
     },
     {
-      name: 'the migration the fix wrote is recorded above the field',
-      code: schema(`model Post {
-  id        BigInt    @id @default(autoincrement())
-  title     String
-  // db-expert-disable-next-line soft-delete-without-partial-index -- partial index Post_active_idx in migration 20250101000000_post_active_idx
-  deletedAt DateTime? @db.Timestamptz(3)
-}
-`),
+      name: 'the partial index in a Prisma migration counts for the model',
+      code: schema(post()),
+      files: {
+        ...init,
+        'prisma/migrations/20250102000000_post_live/migration.sql':
+          'CREATE INDEX "Post_live_title_idx" ON "Post" ("title") WHERE "deletedAt" IS NULL;\n',
+      },
+    },
+    {
+      name: 'the migration the fix created, in a project without earlier migrations',
+      code: schema(post()),
+      files: {
+        'prisma/migrations/20250102000000_post_active_idx/migration.sql': `${header()}CREATE INDEX CONCURRENTLY "Post_active_idx" ON "Post" (id) WHERE "deletedAt" IS NULL;\n`,
+      },
     },
   ],
   invalid: [
@@ -62,20 +90,31 @@ prismaRuleTester(softDeleteWithoutPartialIndex, {
       ],
     },
     {
-      name: 'without the preview feature: a new migration folder, recorded above the field',
+      name: 'without the preview feature: a new migration folder, which runs after the others; the schema stays as it is',
+      code: schema(post()),
+      files: init,
+      errors: [{ message: 'Model Post has deletedAt but no index where deletedAt is null' }],
+      output: schema(post()),
+      created: postActiveIdx,
+    },
+    {
+      name: 'no migrations yet: the new migration alone answers the finding',
       code: schema(post()),
       errors: [{ message: 'Model Post has deletedAt but no index where deletedAt is null' }],
-      output: schema(`model Post {
-  id        BigInt    @id @default(autoincrement())
-  title     String
-  // db-expert-disable-next-line soft-delete-without-partial-index -- partial index Post_active_idx in migration <timestamp>_post_active_idx
-  deletedAt DateTime? @db.Timestamptz(3)
-}
-`),
-      created: {
-        'prisma/migrations/<timestamp>_post_active_idx/migration.sql':
-          '-- The partial index of Post\'s live rows (deletedAt is null): Prisma\'s schema can declare it only with\n-- the partialIndexes preview feature (Prisma 7.4 and later). Written by db-expert (soft-delete-without-partial-index).\nCREATE INDEX "Post_active_idx" ON "Post" (id) WHERE "deletedAt" IS NULL;\n',
+      output: schema(post()),
+      created: postActiveIdx,
+    },
+    {
+      name: 'a migration that indexes the deleted rows does not count',
+      code: schema(post()),
+      files: {
+        ...init,
+        'prisma/migrations/20250102000000_post_deleted/migration.sql':
+          'CREATE INDEX "Post_deleted_idx" ON "Post" ("deletedAt") WHERE "deletedAt" IS NOT NULL;\n',
       },
+      errors: [{ message: 'Model Post has deletedAt but no index where deletedAt is null' }],
+      output: schema(post()),
+      created: postActiveIdx,
     },
     {
       name: 'Prisma 6 does not know partialIndexes: a migration, with mapped names',
@@ -86,7 +125,17 @@ prismaRuleTester(softDeleteWithoutPartialIndex, {
   @@map("invoices")
 }
 `),
-      files: prisma6,
+      files: {
+        ...prisma6,
+        'prisma/migrations/20250101000000_init/migration.sql': `-- CreateTable
+CREATE TABLE "invoices" (
+    "id" BIGSERIAL NOT NULL,
+    "deleted_at" TIMESTAMPTZ(3),
+
+    CONSTRAINT "invoices_pkey" PRIMARY KEY ("id")
+);
+`,
+      },
       errors: [{ message: 'Model Invoice has deletedAt but no index where deletedAt is null' }],
       fixes: [
         {
@@ -94,15 +143,13 @@ prismaRuleTester(softDeleteWithoutPartialIndex, {
             /^Create migration \d{14}_invoices_active_idx with a partial index on Invoice \(id\) where deletedAt is null$/,
           output: withPartialIndexes(`model Invoice {
   id        BigInt    @id @default(autoincrement())
-  // db-expert-disable-next-line soft-delete-without-partial-index -- partial index invoices_active_idx in migration <timestamp>_invoices_active_idx
   deletedAt DateTime? @map("deleted_at") @db.Timestamptz(3)
 
   @@map("invoices")
 }
 `),
           created: {
-            'prisma/migrations/<timestamp>_invoices_active_idx/migration.sql':
-              "-- The partial index of Invoice's live rows (deletedAt is null): Prisma's schema can declare it only with\n-- the partialIndexes preview feature (Prisma 7.4 and later). Written by db-expert (soft-delete-without-partial-index).\nCREATE INDEX invoices_active_idx ON invoices (id) WHERE deleted_at IS NULL;\n",
+            'prisma/migrations/<timestamp>_invoices_active_idx/migration.sql': `${header('Invoice')}CREATE INDEX CONCURRENTLY invoices_active_idx ON invoices (id) WHERE deleted_at IS NULL;\n`,
           },
         },
       ],

@@ -53,13 +53,6 @@ CREATE POLICY tenant_isolation ON "Project" USING ("tenantId" = NULLIF(current_s
 const header =
   "-- Row level security keeps each tenant to its own rows; Prisma's schema cannot declare it.\n-- Written by db-expert (tenant-table-without-rls).\n";
 
-/** The comment the fix writes above the tenant field of `model`. */
-function commented(code: string, model = 'Project'): string {
-  const at = code.indexOf(`model ${model} {`);
-  const field = code.indexOf('  tenantId ', at);
-  return `${code.slice(0, field)}  // db-expert-disable-next-line tenant-table-without-rls -- row level security in migration <timestamp>_enable_rls\n${code.slice(field)}`;
-}
-
 const twoModels = `${schema}
 model Invoice {
   id       BigInt @id @default(autoincrement())
@@ -79,6 +72,11 @@ prismaRuleTester(tenantTableWithoutRls, {
       files: { ...init, 'prisma/migrations/20250102000000_rls/migration.sql': rls },
     },
     {
+      name: 'the migration the fix created, in a project without earlier migrations',
+      code: schema,
+      files: { 'prisma/migrations/20250102000000_enable_rls/migration.sql': `${header}${rls}` },
+    },
+    {
       name: 'the tenants model itself holds no tenant’s rows',
       code: `${DATASOURCE}
 model Tenant {
@@ -90,13 +88,13 @@ model Tenant {
   ],
   invalid: [
     {
-      name: 'no RLS: a new migration folder enables it; a comment on the field says where',
+      name: 'no RLS: a new migration folder enables it, and runs after the others; the schema stays as it is',
       code: schema,
       files: init,
       errors: [
         { message: 'Model Project has tenantId but no row level security', text: 'tenantId String @db.Uuid' },
       ],
-      output: commented(schema),
+      output: schema,
       created: {
         'prisma/migrations/<timestamp>_enable_rls/migration.sql': `${header}${rls}`,
       },
@@ -108,7 +106,7 @@ model Tenant {
         { message: 'Model Project has tenantId but no row level security' },
         { message: 'Model Invoice has tenantId but no row level security' },
       ],
-      output: commented(commented(twoModels), 'Invoice'),
+      output: twoModels,
       created: {
         'prisma/migrations/<timestamp>_enable_rls/migration.sql': `${header}${rls}ALTER TABLE invoices ENABLE ROW LEVEL SECURITY;
 ALTER TABLE invoices FORCE ROW LEVEL SECURITY;
@@ -120,7 +118,7 @@ CREATE POLICY tenant_isolation ON invoices USING (tenant_id = NULLIF(current_set
           title: /^Create migration \d{14}_enable_rls enabling row level security on Project, Invoice$/,
           // One migration for both models: the other finding goes too.
           remaining: 0,
-          output: commented(commented(twoModels), 'Invoice'),
+          output: twoModels,
           created: {
             'prisma/migrations/<timestamp>_enable_rls/migration.sql': `${header}${rls}ALTER TABLE invoices ENABLE ROW LEVEL SECURITY;
 ALTER TABLE invoices FORCE ROW LEVEL SECURITY;
@@ -129,6 +127,36 @@ CREATE POLICY tenant_isolation ON invoices USING (tenant_id = NULLIF(current_set
           },
         },
       ],
+    },
+    {
+      name: 'Project has RLS from a migration: the new migration covers Invoice only, and runs after the others',
+      code: twoModels,
+      files: {
+        ...init,
+        'prisma/migrations/20250101000001_invoices/migration.sql': `-- CreateTable
+CREATE TABLE "invoices" (
+    "id" BIGSERIAL NOT NULL,
+    "tenant_id" UUID NOT NULL,
+
+    CONSTRAINT "invoices_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "invoices_tenant_id_idx" ON "invoices"("tenant_id");
+
+-- AddForeignKey
+ALTER TABLE "invoices" ADD CONSTRAINT "invoices_tenant_id_fkey" FOREIGN KEY ("tenant_id") REFERENCES "Tenant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+`,
+        'prisma/migrations/20250102000000_project_rls/migration.sql': rls,
+      },
+      errors: [{ message: 'Model Invoice has tenantId but no row level security' }],
+      output: twoModels,
+      created: {
+        'prisma/migrations/<timestamp>_enable_rls/migration.sql': `${header}ALTER TABLE invoices ENABLE ROW LEVEL SECURITY;
+ALTER TABLE invoices FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON invoices USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
+`,
+      },
     },
   ],
 });

@@ -9,16 +9,19 @@ import { groupPrismaFiles } from '../../server/src/engine/prisma/group';
 import {
   acceptsDatasourceUrl,
   datasourceUrlWritten,
+  dependsOnPrisma,
+  packageJsonsAbove,
   prismaMajorFromPackageJson,
+  prismaPackageJsons,
 } from '../../server/src/engine/prisma/version';
 import {
-  addBlockAttribute,
-  addFieldAttribute,
   fieldAttributeRange,
+  modelEditor,
   prismaFieldNames,
   prismaIndexAttribute,
   setAttributeArgument,
 } from '../../server/src/engine/prisma/fixes';
+import { PrismaModelEditor } from '../../server/src/engine/prisma/layout';
 
 before(async () => {
   await loadPrismaParser();
@@ -116,10 +119,12 @@ function model(text: string) {
   return buildPrismaModel([{ path: 'schema.prisma', text, parsed: parsePrisma(text) }]).model;
 }
 
-test('addBlockAttribute adds @@index as the model’s last line; the fixed schema has the index', () => {
+test('the model editor adds @@index as the model’s last line; the fixed schema has the index', () => {
   const post = model(SCHEMA).tables.get('public.Post')!;
-  const edit = addBlockAttribute(SCHEMA, post.origin.statement, prismaIndexAttribute(['authorId']));
-  const fixed = applyEdits(SCHEMA, [edit]);
+  const edits = modelEditor(() => SCHEMA, post)
+    .addBlockAttribute(prismaIndexAttribute(['authorId']))
+    .edits();
+  const fixed = applyEdits(SCHEMA, edits!);
   assert.ok(fixed.includes('  authorId Int\n\n  @@index([authorId])\n}\n'), fixed);
   assert.deepEqual(parsePrisma(fixed).errors, []);
   assert.deepEqual(model(fixed).indexes.get('public.Post_authorId_idx')?.elements, [{ column: 'authorId' }]);
@@ -127,24 +132,27 @@ test('addBlockAttribute adds @@index as the model’s last line; the fixed schem
   // After another block attribute: no blank line; CRLF kept; a tab indent kept.
   const crlf = 'model A {\r\n\tid Int @id\r\n\tb  Int\r\n\r\n\t@@index([b])\r\n}\r\n';
   const a = parsePrisma(crlf).ast.blocks[0];
-  const again = applyEdits(crlf, [
-    addBlockAttribute(
-      crlf,
-      { file: 'f', start: a.start, end: a.end },
-      prismaIndexAttribute(['id', 'b'], { map: 'a_ib' }),
-    ),
-  ]);
+  const again = applyEdits(
+    crlf,
+    new PrismaModelEditor(crlf, { file: 'f', start: a.start, end: a.end })
+      .addBlockAttribute(prismaIndexAttribute(['id', 'b'], { map: 'a_ib' }))
+      .edits()!,
+  );
   assert.equal(
     again,
     'model A {\r\n\tid Int @id\r\n\tb  Int\r\n\r\n\t@@index([b])\r\n\t@@index([id, b], map: "a_ib")\r\n}\r\n',
   );
 });
 
-test('addFieldAttribute appends after the field’s last attribute', () => {
+test('the model editor adds a field attribute in Prisma’s order, keeping the model aligned', () => {
   const post = model(SCHEMA).tables.get('public.Post')!;
-  const title = post.columns.find((c) => c.name === 'title')!;
-  const fixed = applyEdits(SCHEMA, [addFieldAttribute(title.origin.range, '@default("")')]);
-  assert.ok(fixed.includes('  title    String @default("")\n'));
+  const fixed = applyEdits(
+    SCHEMA,
+    modelEditor(() => SCHEMA, post)
+      .addAttribute('title', '@default("")')
+      .edits()!,
+  );
+  assert.ok(fixed.includes('  title    String @default("")\n'), fixed);
   assert.equal(
     model(fixed)
       .tables.get('public.Post')!
@@ -192,4 +200,40 @@ test('prismaFieldNames maps columns back to the fields that wrote them', () => {
   assert.deepEqual(prismaFieldNames(post, ['author_id', 'id']), ['authorId', 'id']);
   assert.equal(prismaFieldNames(post, ['nope']), undefined);
   assert.equal(prismaFieldNames(m.tables.get('public._PostToTag')!, ['A']), undefined);
+});
+
+test('the package.json of a schema: the nearest one at or above its folder that depends on Prisma', () => {
+  assert.deepEqual(packageJsonsAbove('apps/api/prisma'), [
+    'apps/api/prisma/package.json',
+    'apps/api/package.json',
+    'apps/package.json',
+    'package.json',
+  ]);
+  assert.deepEqual(packageJsonsAbove(''), ['package.json']);
+  assert.equal(dependsOnPrisma('{ "devDependencies": { "prisma": "latest" } }'), true);
+  assert.equal(dependsOnPrisma('{ "dependencies": { "next": "15.0.0" } }'), false);
+  assert.equal(dependsOnPrisma('not json'), false);
+  const disk: Record<string, string> = {
+    'package.json': '{ "devDependencies": { "prisma": "^6.19.0" } }',
+    'apps/api/package.json': '{ "dependencies": { "@prisma/client": "5.22.0" } }',
+    'apps/web/package.json': '{ "dependencies": { "next": "15.0.0" } }',
+  };
+  const asked: string[] = [];
+  const found = prismaPackageJsons(
+    [
+      'apps/api/prisma/schema.prisma',
+      'apps/api/prisma/migrations/20250101000000_init/migration.sql',
+      'apps/web/prisma/schema/user.prisma',
+      'apps/web/prisma/schema/post.prisma',
+    ],
+    (path) => {
+      asked.push(path);
+      return disk[path];
+    },
+  );
+  assert.deepEqual(
+    found.map((f) => f.path),
+    ['apps/api/package.json', 'package.json'],
+  );
+  assert.equal(new Set(asked).size, asked.length, 'each candidate is read once');
 });

@@ -5,7 +5,9 @@
  * - Prisma's own engine (@prisma/prisma-schema-wasm, `prisma validate`) accepts the fixed schema;
  * - the fixed file is what `prisma format` leaves (test schemas are written formatted, so a fix
  *   that breaks the layout fails);
- * - linted again, the finding is gone.
+ * - linted again, the finding is gone;
+ * - a migration it creates runs in PostgreSQL (PGlite) after the project's earlier migrations, each
+ *   file sent as one query, as Prisma Migrate sends it (when the case has earlier migrations).
  *
  * The file under test is `prisma/schema.prisma` unless a case says otherwise. `output` is the file
  * after the fix loop of `db-expert lint --fix` (server/src/cli/fix.ts) ran with this rule alone:
@@ -13,7 +15,7 @@
  * the clock; outputs and created files show their timestamp as `<timestamp>`.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { runFixLoop } from '../../server/src/cli/fix';
 import { DEFAULT_CONFIG, type ResolvedConfig } from '../../server/src/engine/config/config';
 import { applyEdits } from '../../server/src/engine/fixes/apply';
@@ -26,6 +28,7 @@ import type { SourceFile } from '../../server/src/engine/project';
 import type { Rule } from '../../server/src/engine/rules/rule';
 import { syntaxError } from '../../server/src/engine/rules/syntax-error';
 import { LineIndex } from '../../server/src/engine/text';
+import { closePostgres, postgres, reset } from './postgres';
 
 export const SCHEMA_PATH = 'prisma/schema.prisma';
 
@@ -74,6 +77,7 @@ export function prismaRuleTester(
   cases: { valid: (string | PrismaValidCase)[]; invalid: PrismaInvalidCase[] },
 ): void {
   describe(`${rule.meta.id} (Prisma)`, () => {
+    after(closePostgres);
     describe('valid', () => {
       for (const raw of cases.valid) {
         const c = typeof raw === 'string' ? { code: raw } : raw;
@@ -217,6 +221,28 @@ async function checkFixed(
   assert.deepEqual(findings.filter((f) => f.ruleId === syntaxError.meta.id).map(describeFinding), []);
   const own = findings.filter((f) => f.ruleId === rule.meta.id && f.file === path);
   assert.equal(own.length, remaining, `after the fix: ${JSON.stringify(own.map(describeFinding))}`);
+  await runMigrations(c, files);
+}
+
+/**
+ * When the fix created a migration in a project that has migrations, every migration runs in
+ * order, each file as one query (Prisma Migrate's way: several statements are then one
+ * transaction, and CONCURRENTLY works only alone in its file).
+ */
+async function runMigrations(c: PrismaInvalidCase, files: readonly SourceFile[]): Promise<void> {
+  const before = new Set(Object.keys(c.files ?? {}));
+  const migrations = files.filter((f) => /(^|\/)migrations\/[^/]+\/migration\.sql$/.test(f.path));
+  const created = migrations.filter((f) => !before.has(f.path));
+  if (created.length === 0 || created.length === migrations.length) return;
+  const db = await postgres();
+  await reset(db);
+  for (const f of [...migrations].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    try {
+      await db.exec(f.text);
+    } catch (e) {
+      assert.fail(`${f.path} must run after the migrations before it: ${(e as Error).message}`);
+    }
+  }
 }
 
 function applyFix(files: readonly SourceFile[], fix: Fix): SourceFile[] {

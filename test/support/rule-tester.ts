@@ -12,6 +12,7 @@ import { lintProject } from '../../server/src/engine/lint';
 import type { Rule } from '../../server/src/engine/rules/rule';
 import { syntaxError } from '../../server/src/engine/rules/syntax-error';
 import { LineIndex } from '../../server/src/engine/text';
+import { upSectionEnd } from '../../server/src/engine/workspace/migrations';
 import { closePostgres, postgres, reset, runScript } from './postgres';
 
 export interface ValidCase {
@@ -130,7 +131,11 @@ async function lintOrder(c: ValidCase, code: string): Promise<{ path: string; te
     { config: { ...DEFAULT_CONFIG, ...c.config }, rules: [] },
   );
   const group = result.groups.find((g) => g.files.includes(path));
-  return (group?.files ?? [path]).map((p) => ({ path: p, text: all[p] }));
+  // What the tool runs on the way up: a dbmate file's `-- migrate:down` section is not.
+  return (group?.files ?? [path]).map((p) => ({
+    path: p,
+    text: all[p].slice(0, upSectionEnd(group?.tool, all[p])),
+  }));
 }
 
 function caseName(c: ValidCase): string {

@@ -13,6 +13,8 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import picomatch from 'picomatch';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import type { Finding } from '../engine/findings';
+import { prismaPackageJsons } from '../engine/prisma/version';
+import type { SourceFile } from '../engine/project';
 
 /** A mistake on the command line: reported as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -154,6 +156,23 @@ export async function collectFiles(
     else files.push(read);
   }
   return { files, findings };
+}
+
+/**
+ * The package.json that says which Prisma each schema among the files is written for: the nearest
+ * one at or above its folder, inside the root, that depends on `prisma` or `@prisma/client`. The
+ * engine reads the Prisma version from it (what the schema may say, what a fix may write); it is
+ * not linted. The config's `ignore` does not apply: it says what is linted.
+ */
+export function prismaPackageFiles(files: readonly { path: string }[], root: string): SourceFile[] {
+  return prismaPackageJsons(
+    files.map((f) => f.path),
+    (path) => {
+      if (path.startsWith('../')) return undefined;
+      const read = readProjectFile(join(root, path), path);
+      return 'ruleId' in read ? undefined : read.text;
+    },
+  );
 }
 
 function skipped(path: string, message: string): Finding {

@@ -17,7 +17,7 @@ import { allRules } from '../engine/rules';
 import { LineIndex } from '../engine/text';
 import { MIGRATION_FAILS, verifyProject } from '../engine/verify';
 import { runFixLoop, writeFixes, type WriteTarget } from './fix';
-import { CONFIG_FILE, collectFiles, findRoot, toRootPath, UsageError } from './files';
+import { CONFIG_FILE, collectFiles, findRoot, prismaPackageFiles, toRootPath, UsageError } from './files';
 import {
   countFindings,
   FORMAT_NAMES,
@@ -237,7 +237,11 @@ async function lintCommand(paths: string[], flags: Flags): Promise<number> {
 
   const lint = async (files: readonly SourceFile[]): Promise<Finding[]> =>
     (await lintProject(files, { config: loaded.config, ruleOverrides: overrides })).findings;
-  const sources: SourceFile[] = collected.files.map((f) => ({ path: f.path, text: f.text }));
+  const sources: SourceFile[] = [
+    ...collected.files.map((f) => ({ path: f.path, text: f.text })),
+    // Read with the files, not linted: which Prisma the schemas are written for.
+    ...prismaPackageFiles(collected.files, root),
+  ];
   const extra: Finding[] = [...loaded.findings, ...collected.findings];
   let exitCode = 0;
   let findings: Finding[];

@@ -7,12 +7,13 @@
 import { DEFAULT_CONFIG, type ResolvedConfig } from './config/config';
 import { compareFindings, type Finding, type Severity, type SeveritySetting } from './findings';
 import { buildSqlModel } from './model/build-sql';
-import { emptyModel, tableKey, type SchemaModel } from './model/schema';
+import { emptyModel, key, tableKey, type RowLevelSecurity, type SchemaModel } from './model/schema';
 import { buildPrismaModel } from './model/build-prisma';
+import { ParseCache } from './parse/cache';
 import { loadPrismaParser, parsePrisma, type ParsedPrisma } from './parse/prisma';
 import { loadSqlParser, parseSql, type ParsedSql } from './parse/sql';
 import { groupPrismaFiles, isPrismaFile } from './prisma/group';
-import { prismaMajorFromPackageJson } from './prisma/version';
+import { dependsOnPrisma, packageJsonsAbove, prismaMajorFromPackageJson } from './prisma/version';
 import type { FileGroup, SourceFile } from './project';
 import { allRules } from './rules';
 import type { Report, Rule, RuleContext } from './rules/rule';
@@ -28,7 +29,22 @@ export interface LintOptions {
   rules?: readonly Rule[];
   /** Statements PostgreSQL rejected when the migrations ran (`--verify`), for `migration-fails`. */
   verifyFailures?: readonly SyntaxErrorInfo[];
+  /**
+   * Parses kept from earlier lints of these files (the language server's, per project): unchanged
+   * files are not parsed again, and a changed SQL file only in the statements whose text changed.
+   * The findings are the same as without it.
+   */
+  parseCache?: ParseCache;
+  /**
+   * Lint only the groups that hold one of these files (the language server's unit of an edited
+   * file), with every file of the project given: the other groups' files are parsed, and their
+   * models built, only if a rule asks for them (`RuleContext.otherModels`), and nothing is reported
+   * on them. `LintResult.usedOtherModels` says whether a rule did.
+   */
+  onlyFiles?: readonly string[];
 }
+
+export { ParseCache };
 
 export interface SyntaxErrorInfo {
   file: string;
@@ -44,12 +60,15 @@ export interface LintResult {
   models: Map<FileGroup, SchemaModel>;
   parsed: Map<string, ParsedSql>;
   parsedPrisma: Map<string, ParsedPrisma>;
+  /** A rule read the models of groups that `onlyFiles` left out: their files matter to these. */
+  usedOtherModels: boolean;
 }
 
 /**
  * In a Prisma project the schema is written in `schema.prisma`: schema-design and tenancy findings
  * go there, where the user fixes them, and not again on the SQL that `prisma migrate` generates,
- * which keeps the migration-safety and syntax findings.
+ * which keeps the migration-safety and syntax findings, unless the config's
+ * `prisma.schemaFindingsOnMigrations` asks for them there too.
  */
 const SCHEMA_CATEGORIES = new Set(['schema design', 'multi-tenancy']);
 
@@ -66,19 +85,38 @@ export async function lintProject(
   const sqlFiles = files.filter((f) => f.path.toLowerCase().endsWith('.sql'));
 
   const findings: Finding[] = [];
+  const groups = groupFiles(sqlFiles, config);
+  const prismaGroups = groupPrismaFiles(prismaFiles).map((g) => ({ ...g, language: 'prisma' as const }));
+  const only = options.onlyFiles && new Set(options.onlyFiles);
+  /** Whether the group's findings are wanted (all groups, unless `onlyFiles` says which). */
+  const selected = (g: FileGroup): boolean =>
+    !only || g.files.some((f) => only.has(f)) || g.downFiles.some((f) => only.has(f));
+  let usedOtherModels = false;
+
   const parsed = new Map<string, ParsedSql>();
-  for (const f of sqlFiles) parsed.set(f.path, parseSql(f.text));
+  const parse = options.parseCache
+    ? (f: SourceFile) => options.parseCache!.sqlFile(f.path, f.text)
+    : (f: SourceFile) => parseSql(f.text);
+  const sqlByPath = new Map(sqlFiles.map((f) => [f.path, f]));
+  /** A SQL file's parse, parsed on first use (the files of groups left out, only if asked for). */
+  const parsedOf = (path: string): ParsedSql | undefined => {
+    let p = parsed.get(path);
+    const f = p ? undefined : sqlByPath.get(path);
+    if (f) parsed.set(path, (p = parse(f)));
+    return p;
+  };
+  if (only) for (const g of groups.filter(selected)) [...g.files, ...g.downFiles].forEach(parsedOf);
+  else for (const f of sqlFiles) parsedOf(f.path);
   const parsedPrisma = new Map<string, ParsedPrisma>();
   for (const f of prismaFiles) parsedPrisma.set(f.path, parsePrisma(f.text));
 
-  const groups = groupFiles(sqlFiles, config);
-  const prismaGroups = groupPrismaFiles(prismaFiles).map((g) => ({ ...g, language: 'prisma' as const }));
   const models = new Map<FileGroup, SchemaModel>();
-  const prismaMajor = prismaVersion(files);
+  const schemaOnMigrations = config.prisma.schemaFindingsOnMigrations;
 
   const run = (group: FileGroup, model: SchemaModel, syntaxErrors: SyntaxErrorInfo[]) => {
     const language = group.language ?? 'sql';
-    const generatedByPrisma = language === 'sql' && group.tool === 'prisma' && prismaGroups.length > 0;
+    const generatedByPrisma =
+      language === 'sql' && group.tool === 'prisma' && prismaGroups.length > 0 && !schemaOnMigrations;
     for (const rule of rules) {
       const severity = severityOf(rule, config, options.ruleOverrides);
       if (severity === 'off' || !rule.meta.languages.includes(language)) continue;
@@ -93,14 +131,18 @@ export async function lintProject(
         verifyFailures: (options.verifyFailures ?? []).filter((f) => group.files.includes(f.file)),
         otherModels: () => otherModels(group),
         fileText: (path) => texts.get(path) ?? '',
-        report: (r: Report) =>
+        report: (r: Report) => {
+          // A schema's finding on what only its migrations say (an adopted policy or partial index)
+          // stands in their SQL: when the migrations get schema findings, their own lint has it.
+          if (language === 'prisma' && schemaOnMigrations && !group.files.includes(r.range.file)) return;
           findings.push(
             toFinding(
               rule,
               configured ? severity : (r.severity ?? severity),
               keepFixes ? r : { ...r, fixes: [] },
             ),
-          ),
+          );
+        },
       };
       try {
         rule.check(context);
@@ -111,18 +153,21 @@ export async function lintProject(
   };
 
   /** The SQL models of the project's other groups, migrations first (built once, on first ask). */
-  const otherModels = (group: FileGroup): SchemaModel[] =>
-    [...groups]
+  const otherModels = (group: FileGroup): SchemaModel[] => {
+    usedOtherModels = true;
+    return [...groups]
       .filter((g) => g !== group)
       .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'migrations' ? -1 : 1))
-      .flatMap((g) => {
-        const m = models.get(g);
-        return m ? [m] : [];
-      });
+      .map(modelOf);
+  };
 
-  for (const group of groups) {
+  /** A group's SQL model; what goes wrong building a left-out group's is its own lint's to report. */
+  const modelOf = (group: FileGroup): SchemaModel => {
+    const built = models.get(group);
+    if (built) return built;
+    const report = selected(group);
     const groupFilesParsed = group.files.flatMap((path) => {
-      const p = parsed.get(path);
+      const p = parsedOf(path);
       if (!p) return [];
       // Only what runs on the way up builds the schema (a dbmate file's down section does not).
       const end = upSectionEnd(group.tool, texts.get(path) ?? '');
@@ -136,22 +181,31 @@ export async function lintProject(
     try {
       model = buildSqlModel(groupFilesParsed, {
         // A statement the model cannot apply is skipped; say so where it stands rather than hide it.
-        onInternalError: (e, file, stmt) =>
+        onInternalError: (e, file, stmt) => {
+          if (!report) return;
           findings.push({
             ...internalError('model', file, e),
             severity: 'warning',
             start: stmt.start,
             end: stmt.end,
-          }),
+          });
+        },
       });
     } catch (e) {
       model = emptyModel();
-      findings.push(internalError('model', group.files[0] ?? '', e));
+      if (report) findings.push(internalError('model', group.files[0] ?? '', e));
     }
     models.set(group, model);
-  }
-  // Every SQL model exists before any rule runs: a file may use tables another group defines.
+    return model;
+  };
+
+  // Every SQL model exists before any rule runs: a file may use tables another group defines
+  // (with `onlyFiles`, a left-out group's model is built when a rule first asks for it).
+  for (const group of groups) if (selected(group)) modelOf(group);
+  // The Prisma schema reads its migrations' model.
+  if (prismaGroups.some(selected)) groups.forEach(modelOf);
   for (const group of groups) {
+    if (!selected(group)) continue;
     const syntaxErrors: SyntaxErrorInfo[] = [];
     for (const path of [...group.files, ...group.downFiles]) {
       for (const err of parsed.get(path)?.errors ?? []) {
@@ -162,9 +216,11 @@ export async function lintProject(
   }
 
   for (const group of prismaGroups) {
+    if (!selected(group)) continue;
     let model: SchemaModel;
     let syntaxErrors: SyntaxErrorInfo[] = [];
     try {
+      const prismaMajor = prismaVersion(files, group);
       const built = buildPrismaModel(
         group.files.map((path) => ({ path, text: texts.get(path) ?? '', parsed: parsedPrisma.get(path)! })),
         prismaMajor === undefined ? {} : { prismaMajor },
@@ -175,7 +231,7 @@ export async function lintProject(
       model = emptyModel();
       findings.push(internalError('model', group.files[0] ?? '', e));
     }
-    adoptRowLevelSecurity(model, group, groups, models);
+    adoptFromPrismaMigrations(model, group, groups, models);
     models.set(group, model);
     run(group, model, syntaxErrors);
   }
@@ -186,14 +242,18 @@ export async function lintProject(
     models,
     parsed,
     parsedPrisma,
+    usedOtherModels,
   };
 }
 
 /**
- * Row-level security cannot be written in a Prisma schema: it lives in the SQL of the project's
- * Prisma migrations. The schema's tables take their RLS state and policies from there.
+ * What a Prisma schema cannot say is written in the SQL of its migrations (a migration created with
+ * `prisma migrate dev --create-only` and edited, or one that a fix of db-expert created): row-level
+ * security and its policies, partial indexes (Prisma 7.4's `partialIndexes` preview feature aside),
+ * CHECK constraints. The schema's tables take them from the SQL model of the project's Prisma
+ * migrations, so that what the migrations do is not reported as missing from the schema.
  */
-function adoptRowLevelSecurity(
+function adoptFromPrismaMigrations(
   model: SchemaModel,
   prismaGroup: FileGroup,
   sqlGroups: readonly FileGroup[],
@@ -206,21 +266,65 @@ function adoptRowLevelSecurity(
   );
   const sql = migrations && models.get(migrations);
   if (!sql) return;
+  let unknown: Map<string, RowLevelSecurity> | undefined;
   for (const [k, table] of model.tables) {
     const migrated = sql.tables.get(k);
-    if (!migrated) continue;
-    table.rls = { ...migrated.rls };
+    // A table the linted migrations alter but never create (the migration that did was not linted).
+    const rls = migrated ? migrated.rls : (unknown ??= rowSecurityOfUnknownTables(sql)).get(k);
+    if (rls) table.rls = { ...rls };
     model.policies.push(...sql.policies.filter((p) => tableKey(p.table) === k));
+    for (const check of migrated?.constraints ?? []) {
+      if (check.kind !== 'check' || table.constraints.some((c) => c.name === check.name)) continue;
+      table.constraints.push(check);
+    }
+  }
+  for (const index of sql.indexes.values()) {
+    const k = key(index.schema, index.name);
+    if (!index.predicateNode || !model.tables.has(tableKey(index.table)) || model.indexes.has(k)) continue;
+    model.indexes.set(k, index);
   }
 }
 
-/** The Prisma major version the project depends on, from its package.json files. */
-function prismaVersion(files: readonly SourceFile[]): number | undefined {
-  for (const f of files) {
-    if (f.path === 'package.json' || f.path.endsWith('/package.json')) {
-      const major = prismaMajorFromPackageJson(f.text);
-      if (major !== undefined) return major;
+/** What each ALTER TABLE subcommand of row-level security sets. */
+const ROW_SECURITY_COMMANDS: Record<string, Partial<RowLevelSecurity>> = {
+  AT_EnableRowSecurity: { enabled: true },
+  AT_DisableRowSecurity: { enabled: false },
+  AT_ForceRowSecurity: { forced: true },
+  AT_NoForceRowSecurity: { forced: false },
+};
+
+/**
+ * ENABLE / FORCE ROW LEVEL SECURITY of the tables the SQL model does not know (an ALTER TABLE of
+ * one changes nothing in the model), by table key, from the statements that built the model.
+ */
+function rowSecurityOfUnknownTables(sql: SchemaModel): Map<string, RowLevelSecurity> {
+  const out = new Map<string, RowLevelSecurity>();
+  for (const event of sql.history ?? []) {
+    const target = event.kind === 'AlterTableStmt' ? event.tables[0] : undefined;
+    if (!target || target.table) continue;
+    const k = tableKey(target.name);
+    for (const cmd of (event.node.cmds ?? []) as { AlterTableCmd?: { subtype?: string } }[]) {
+      const change = ROW_SECURITY_COMMANDS[cmd.AlterTableCmd?.subtype ?? ''];
+      if (change) out.set(k, { enabled: false, forced: false, ...out.get(k), ...change });
     }
+  }
+  return out;
+}
+
+/**
+ * The Prisma major version a schema is written for: from the nearest package.json at or above its
+ * folder that depends on Prisma (the CLI and the language server pass those with the files).
+ */
+function prismaVersion(files: readonly SourceFile[], group: FileGroup): number | undefined {
+  const packages = new Map(
+    files
+      .filter((f) => f.path === 'package.json' || f.path.endsWith('/package.json'))
+      .map((f) => [f.path, f.text]),
+  );
+  if (packages.size === 0) return undefined;
+  for (const path of packageJsonsAbove(group.folder ?? '')) {
+    const text = packages.get(path);
+    if (text !== undefined && dependsOnPrisma(text)) return prismaMajorFromPackageJson(text);
   }
   return undefined;
 }
@@ -260,16 +364,18 @@ function internalError(where: string, file: string, e: unknown): Finding {
 }
 
 function suppress(findings: Finding[], texts: Map<string, string>): Finding[] {
-  const perFile = new Map<string, { directives: ReturnType<typeof parseDirectives>; lines: LineIndex }>();
+  const perFile = new Map<string, { directives: ReturnType<typeof parseDirectives>; lines?: LineIndex }>();
   return findings.filter((f) => {
     let entry = perFile.get(f.file);
     if (!entry) {
       const text = texts.get(f.file) ?? '';
       const language = f.file.endsWith('.prisma') ? 'prisma' : 'sql';
-      entry = { directives: parseDirectives(text, language), lines: new LineIndex(text) };
+      entry = { directives: parseDirectives(text, language) };
       perFile.set(f.file, entry);
     }
     if (entry.directives.length === 0) return true;
+    // Lines are counted only in a file that has directives.
+    entry.lines ??= new LineIndex(texts.get(f.file) ?? '');
     return !isSuppressed(entry.directives, f.ruleId, entry.lines.position(f.start).line);
   });
 }

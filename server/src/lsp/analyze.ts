@@ -8,16 +8,22 @@
  * the cost of a lint. Exact ranges are read only for units small enough for it not to matter.
  */
 import type { Finding, RelatedInfo, SourceRange } from '../engine/findings';
-import { lintProject } from '../engine/lint';
+import { lintProject, ParseCache } from '../engine/lint';
 import { tableKey, type Constraint, type SchemaModel, type Table } from '../engine/model/schema';
 import type { SourceFile } from '../engine/project';
 import { allRules } from '../engine/rules';
 import type { Rule } from '../engine/rules/rule';
 import { LineIndex } from '../engine/text';
-import type { CardColumn, LintRequest, Loc, TableCard, UnitResult } from './protocol';
+import type { CardColumn, LintRequest, Loc, TableCard, UnitCards, UnitResult } from './protocol';
 
 /** Units up to this many characters get exact ranges (columns' constraints, FK actions) on their cards. */
 const EXACT_CARD_CHARS = 1_000_000;
+/**
+ * Units up to this many characters get their table cards with their findings; a larger unit's
+ * are made when the worker is idle (`makeCards`), so that they never delay the diagnostics of an
+ * edit (on a 10,000-line file they cost a tenth of a lint).
+ */
+const INLINE_CARD_CHARS = 100_000;
 /** What a WebAssembly trap throws (`unreachable`, out of bounds …). */
 const WASM_TRAP = (globalThis as unknown as { WebAssembly: { RuntimeError: new () => Error } }).WebAssembly
   .RuntimeError;
@@ -47,6 +53,15 @@ export function parseFaults(spec: string | undefined): Faults {
 
 export class Analyzer {
   private readonly projects = new Map<string, Map<string, string>>();
+  /** Each project's parses: a keystroke parses again only the statements it changed. */
+  private readonly parses = new Map<string, ParseCache>();
+  /** Units (by project and key) whose rules read the other units' models at their last lint. */
+  private readonly readsOthers = new Set<string>();
+  /** Table cards of large units still to make, by project and unit (the newest last). */
+  private readonly pendingCards = new Map<
+    string,
+    { cards: Omit<UnitCards, 'tablesJson'>; make(): TableCard[] }
+  >();
 
   constructor(
     private readonly faults: Faults = { rules: [], exits: [] },
@@ -55,39 +70,104 @@ export class Analyzer {
 
   drop(project: string): void {
     this.projects.delete(project);
+    this.parses.delete(project);
+    for (const k of this.readsOthers) if (k.startsWith(`${project}\0`)) this.readsOthers.delete(k);
+    for (const [k, pending] of this.pendingCards) {
+      if (pending.cards.project === project) this.pendingCards.delete(k);
+    }
+  }
+
+  /** Whether table cards wait to be made. */
+  get hasPendingCards(): boolean {
+    return this.pendingCards.size > 0;
+  }
+
+  /** Makes the table cards of the most recently linted unit that waits for them. */
+  makeCards(): UnitCards | undefined {
+    const last = [...this.pendingCards.keys()].pop();
+    if (last === undefined) return undefined;
+    const pending = this.pendingCards.get(last)!;
+    this.pendingCards.delete(last);
+    let tables: TableCard[] = [];
+    try {
+      tables = pending.make();
+    } catch {
+      // A card is a convenience: a model the cards cannot read leaves the hover without one.
+    }
+    return { ...pending.cards, tablesJson: JSON.stringify(tables) };
   }
 
   /** Lints the request's units in order, handing each result to `onUnit` as it is done. */
   async lint(request: LintRequest, onUnit: (unit: UnitResult) => void): Promise<{ restart: boolean }> {
     let texts = this.projects.get(request.project);
     if (!texts) this.projects.set(request.project, (texts = new Map()));
+    let parses = this.parses.get(request.project);
+    if (!parses) this.parses.set(request.project, (parses = new ParseCache()));
     for (const u of request.updates) {
-      if (u.text === null) texts.delete(u.path);
-      else texts.set(u.path, u.text);
+      if (u.text === null) {
+        texts.delete(u.path);
+        parses.delete(u.path);
+      } else texts.set(u.path, u.text);
     }
     let restart = false;
+    const project: SourceFile[] = [];
+    for (const path of request.projectFiles ?? []) {
+      const text = texts.get(path);
+      if (text !== undefined) project.push({ path, text });
+    }
     for (const unit of request.units) {
       const files: SourceFile[] = [];
       for (const path of unit.files) {
         const text = texts.get(path);
         if (text !== undefined) files.push({ path, text });
       }
+      const members = new Set(unit.files);
       const t0 = performance.now();
       let findings: Finding[];
-      let tables: TableCard[] = [];
+      let tablesJson: string | undefined = '[]';
+      let usedOtherUnits = false;
+      const pendingKey = `${request.project}\0${unit.key}`;
+      this.pendingCards.delete(pendingKey);
       try {
         if (this.faults.exits.some((m) => files.some((f) => f.text.includes(m)))) this.onExitFault();
-        const result = await lintProject(files, {
+        const options = {
           config: request.config,
           ruleOverrides: request.overrides,
           rules: this.rulesFor(files),
-        });
-        const lines = new Lines(files);
-        const exact = files.reduce((n, f) => n + f.text.length, 0) <= EXACT_CARD_CHARS;
+          parseCache: parses,
+        };
+        // The unit alone, unless its rules read the other units' models (a query file beside the
+        // migrations that create its tables): then with the project's other files, for those.
+        const withProject = () =>
+          lintProject([...files, ...project.filter((f) => !members.has(f.path))], {
+            ...options,
+            onlyFiles: unit.files,
+          });
+        let result = this.readsOthers.has(pendingKey)
+          ? await withProject()
+          : await lintProject(files, options);
+        if (result.usedOtherModels && !this.readsOthers.has(pendingKey) && project.length > files.length) {
+          result = await withProject();
+        }
+        usedOtherUnits = result.usedOtherModels;
+        if (usedOtherUnits) this.readsOthers.add(pendingKey);
+        else this.readsOthers.delete(pendingKey);
+        const chars = files.reduce((n, f) => n + f.text.length, 0);
         findings = result.findings;
-        for (const model of result.models.values()) {
-          addForeignKeyTargets(findings, model);
-          tables = tables.concat(tableCards(model, lines, exact));
+        // The unit's own models (the others' may have been built for its rules).
+        const models = [...result.models].flatMap(([g, m]) =>
+          g.files.some((f) => members.has(f)) || g.downFiles.some((f) => members.has(f)) ? [m] : [],
+        );
+        for (const model of models) addForeignKeyTargets(findings, model);
+        const make = (): TableCard[] => {
+          const lines = new Lines(files);
+          return models.flatMap((m) => tableCards(m, lines, chars <= EXACT_CARD_CHARS));
+        };
+        if (chars <= INLINE_CARD_CHARS) tablesJson = JSON.stringify(make());
+        else {
+          tablesJson = undefined;
+          const cards = { project: request.project, key: unit.key, files: unit.files };
+          this.pendingCards.set(pendingKey, { cards, make });
         }
       } catch (e) {
         // lintProject contains the failures of rules and of the model; what gets here is the parser
@@ -96,8 +176,15 @@ export class Analyzer {
         const message = e instanceof Error ? e.message : String(e);
         findings = unit.files.map((file) => internalError(file, message));
       }
-      const tablesJson = JSON.stringify(tables);
-      onUnit({ key: unit.key, files: unit.files, findings, tablesJson, ms: performance.now() - t0 });
+      const ms = performance.now() - t0;
+      onUnit({
+        key: unit.key,
+        files: unit.files,
+        findings,
+        ...(tablesJson === undefined ? {} : { tablesJson }),
+        ms,
+        ...(usedOtherUnits ? { usedOtherUnits } : {}),
+      });
       if (restart) break;
     }
     return { restart };

@@ -14,7 +14,7 @@ import type { Finding } from '../engine/findings';
 import { ruleIds } from '../engine/rules';
 import { LineIndex } from '../engine/text';
 import { groupFiles } from '../engine/workspace/migrations';
-import { CONFIG_FILE, ignoreMatcher, isLintable } from '../cli/files';
+import { CONFIG_FILE, ignoreMatcher, isLintable, prismaPackageFiles } from '../cli/files';
 import type { FileView, Files } from './convert';
 import type { TableCard } from './protocol';
 import { DEFAULT_SETTINGS, effectiveConfig, type Settings } from './settings';
@@ -49,11 +49,23 @@ export class LintedUnit {
   private parsed: TableCard[] | undefined;
   constructor(
     readonly files: string[],
-    private readonly tablesJson: string,
+    private tablesJson: string,
+    /** The cards are those of an earlier lint: this lint's follow (a large unit's are made later). */
+    public cardsPending = false,
   ) {}
   get tables(): TableCard[] {
     this.parsed ??= JSON.parse(this.tablesJson) as TableCard[];
     return this.parsed;
+  }
+  /** A later lint of the unit whose cards are still to come: meanwhile, these. */
+  awaitingCards(files: string[]): LintedUnit {
+    return new LintedUnit(files, this.tablesJson, true);
+  }
+  /** This lint's cards, made after its findings. */
+  setCards(tablesJson: string): void {
+    this.tablesJson = tablesJson;
+    this.parsed = undefined;
+    this.cardsPending = false;
   }
 }
 
@@ -78,6 +90,8 @@ export class Project {
   readonly solo = new Set<string>();
   /** Paths removed since the worker was last told. */
   readonly gone = new Set<string>();
+  /** Units whose last lint read the other units' models: any change elsewhere re-checks them. */
+  readonly readsOthers = new Set<string>();
   /** Something may need linting: the scheduler looks at this project's units again. */
   needsCheck = true;
   indexed = false;
@@ -91,7 +105,8 @@ export class Project {
   folderUri: string | undefined;
   private ignored: (path: string) => boolean = () => false;
   private readonly lineCache = new Map<string, { gen: number; lines: LineIndex }>();
-  private unitCache: { stamp: string; units: Unit[] } | undefined;
+  /** With the package.json files the units read (a re-indexing drops them from `files`). */
+  private unitCache: { stamp: string; units: Unit[]; packages: string[] } | undefined;
 
   constructor(
     readonly id: string,
@@ -161,6 +176,7 @@ export class Project {
   invalidateAll(): void {
     for (const path of this.files.keys()) this.dirty.add(path);
     this.linted.clear();
+    this.readsOthers.clear();
     this.needsCheck = true;
   }
 
@@ -198,6 +214,16 @@ export class Project {
     file.gen++;
     this.dirty.add(file.path);
     this.needsCheck = true;
+    this.dependentsChanged(file.path);
+  }
+
+  /** The units that read the others' models see a change of `path` (unless it is their own). */
+  private dependentsChanged(path: string): void {
+    for (const key of this.readsOthers) {
+      const unit = this.linted.get(key);
+      if (!unit || unit.files.includes(path)) continue;
+      for (const p of unit.files) this.dirty.add(p);
+    }
   }
 
   /** The editor closed a document: the disk text applies again (or the file is gone). */
@@ -226,6 +252,7 @@ export class Project {
     this.lineCache.delete(path);
     this.gone.add(path);
     this.needsCheck = true;
+    this.dependentsChanged(path);
   }
 
   private afterChange(file: FileState, before: string | undefined): boolean {
@@ -264,7 +291,8 @@ export class Project {
     // Grouping reads names and, for a few tools, the texts' marker comments: it only changes
     // when a file is added, removed or edited.
     const key = `${JSON.stringify(this.config.migrations)}\n${stamp.join('\n')}`;
-    if (this.unitCache?.stamp === key) return this.unitCache.units;
+    const cached = this.unitCache;
+    if (cached?.stamp === key && cached.packages.every((p) => this.files.has(p))) return cached.units;
     const units: Unit[] = [];
     const prismaUnit = prisma.sort();
     for (const g of groupFiles(sql, this.config)) {
@@ -278,9 +306,29 @@ export class Project {
         });
       }
     }
-    if (prismaUnit.length > 0) units.push({ key: 'prisma', files: prismaUnit });
-    this.unitCache = { stamp: key, units };
+    const packages = prismaUnit.length > 0 ? this.prismaPackages(prismaUnit) : [];
+    if (prismaUnit.length > 0) units.push({ key: 'prisma', files: [...prismaUnit, ...packages] });
+    this.unitCache = { stamp: key, units, packages };
     return units;
+  }
+
+  /**
+   * The package.json of each Prisma schema (the nearest one that depends on Prisma), read into the
+   * project's files so that the worker gets it with the unit: the engine reads the Prisma version
+   * from it. It is not linted; it is read again whenever the units are worked out anew.
+   */
+  private prismaPackages(paths: readonly string[]): string[] {
+    if (this.root === undefined || this.kind === 'untitled') return [];
+    const found = prismaPackageFiles(
+      paths.map((path) => ({ path })),
+      this.root,
+    );
+    for (const f of found) {
+      this.setDisk(f.path, f.text);
+      // Back after a re-indexing dropped it: the worker must keep the text it is sent.
+      this.gone.delete(f.path);
+    }
+    return found.map((f) => f.path);
   }
 
   /** Hover and code actions see files through this. */

@@ -29,6 +29,11 @@ export interface LintRequest {
   overrides: Record<string, SeveritySetting>;
   /** Texts that changed since they were last sent. */
   updates: FileUpdate[];
+  /**
+   * Every file of the project's units: what a unit's rules see of the others (their models).
+   * Without it, each unit is linted on its own.
+   */
+  projectFiles?: string[];
   units: UnitRequest[];
 }
 
@@ -111,10 +116,21 @@ export interface UnitResult {
   /**
    * The unit's table cards as JSON: a string crosses to the main thread as one copy, where the
    * objects of a 5 MB schema would be rebuilt one by one, blocking it; it is parsed on first hover.
+   * Absent for a large unit: its cards follow in a `cards` message once the worker is idle.
    */
-  tablesJson: string;
+  tablesJson?: string;
   /** Wall time of the lint, ms. */
   ms: number;
+  /** A rule read the models of the project's other units: they matter to this one's findings. */
+  usedOtherUnits?: boolean;
+}
+
+/** The table cards of a unit's last lint, made after its findings were sent. */
+export interface UnitCards {
+  project: string;
+  key: string;
+  files: string[];
+  tablesJson: string;
 }
 
 /** One unit's result, sent as soon as it is done. */
@@ -141,4 +157,5 @@ export interface WorkerLog {
   message: string;
 }
 
-export type FromWorker = UnitDone | LintDone | WorkerLog | { kind: 'ready' };
+export type FromWorker =
+  UnitDone | LintDone | WorkerLog | ({ kind: 'cards' } & UnitCards) | { kind: 'ready' };

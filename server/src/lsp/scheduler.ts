@@ -97,12 +97,16 @@ export class Scheduler {
     for (const { unit } of batch) {
       for (const path of unit.files) {
         const file = project.files.get(path);
-        if (!file) continue;
-        snapshot.set(path, file.gen);
-        if (file.sentGen === file.gen) continue;
-        updates.push({ path, text: project.textOf(file) ?? null });
-        file.sentGen = file.gen;
+        if (file) snapshot.set(path, file.gen);
       }
+    }
+    // Every file of the project goes to the worker: a unit's rules may read the others' models.
+    const projectFiles = project.units().flatMap((u) => u.files);
+    for (const path of projectFiles) {
+      const file = project.files.get(path);
+      if (!file || file.sentGen === file.gen) continue;
+      updates.push({ path, text: project.textOf(file) ?? null });
+      file.sentGen = file.gen;
     }
     for (const path of project.gone) updates.push({ path, text: null });
     project.gone.clear();
@@ -118,10 +122,14 @@ export class Scheduler {
           config: project.config,
           overrides: project.settings.rules,
           updates,
+          projectFiles,
           units: batch.map((c) => c.unit),
         },
         (result) => {
           done.add(result.key);
+          // A unit that read the other units' models is linted again when any of them changes.
+          if (result.usedOtherUnits) project.readsOthers.add(result.key);
+          else project.readsOthers.delete(result.key);
           this.hooks.onUnit(project, result, snapshot);
         },
       )

@@ -43,7 +43,7 @@ import { codeActions, FIX_ALL_KIND, type ActionContext } from './actions';
 import { SOURCE, toDiagnostic, type EditCapabilities } from './convert';
 import { findTable, nameAt, ruleHover, tableHover } from './hover';
 import { modelText } from './model-text';
-import { LintedUnit, Project } from './project';
+import { LintedUnit, Project, type FileResult } from './project';
 import type { Loc, TableCard, UnitResult } from './protocol';
 import { Scheduler } from './scheduler';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
@@ -85,6 +85,42 @@ function numberOption(raw: unknown, key: string, fallback: number): number {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fallback;
 }
 
+/**
+ * Whether findings show as exactly the diagnostics of an earlier result of the same text: the same
+ * rules, severities, messages and offsets, and related places in files of the unit whose text is
+ * unchanged too (their offsets then stand on the same lines). Cheaper than converting and comparing
+ * them.
+ */
+function sameDiagnostics(
+  before: FileResult,
+  findings: readonly Finding[],
+  snapshot: ReadonlyMap<string, number>,
+): boolean {
+  if (before.findings.length !== findings.length) return false;
+  for (let i = 0; i < findings.length; i++) {
+    const a = before.findings[i];
+    const b = findings[i];
+    if (
+      a.ruleId !== b.ruleId ||
+      a.severity !== b.severity ||
+      a.message !== b.message ||
+      a.start !== b.start ||
+      a.end !== b.end ||
+      (a.related?.length ?? 0) !== (b.related?.length ?? 0)
+    )
+      return false;
+    for (let k = 0; k < (b.related?.length ?? 0); k++) {
+      const ra = a.related![k];
+      const rb = b.related![k];
+      if (ra.file !== rb.file || ra.start !== rb.start || ra.end !== rb.end || ra.message !== rb.message)
+        return false;
+      const gen = snapshot.get(rb.file);
+      if (gen === undefined || before.snapshot.get(rb.file) !== gen) return false;
+    }
+  }
+  return true;
+}
+
 export function startServer(connection: Connection): void {
   new Session(connection).listen();
 }
@@ -115,6 +151,7 @@ class Session {
   private indexing = 0;
   private readonly settingProblems = new Set<string>();
   private idleWaiters: (() => void)[] = [];
+  private cardWaiters: (() => void)[] = [];
 
   constructor(private readonly connection: Connection) {
     this.host = new WorkerHost({
@@ -122,6 +159,13 @@ class Session {
       onRestart: () => {
         // The new worker knows no texts: everything goes again with the next requests.
         for (const p of this.projects.values()) for (const f of p.files.values()) f.sentGen = -1;
+      },
+      onCards: (cards) => {
+        const unit = this.projects.get(cards.project)?.linted.get(cards.key);
+        if (unit && unit.files.join('\0') === cards.files.join('\0')) unit.setCards(cards.tablesJson);
+        const waiters = this.cardWaiters;
+        this.cardWaiters = [];
+        for (const w of waiters) w();
       },
     });
     this.scheduler = new Scheduler(
@@ -592,13 +636,23 @@ class Session {
       list.push(file === f.file ? f : { ...f, file, start: 0, end: 0 });
       byFile.set(file, list);
     }
-    project.linted.set(unit.key, new LintedUnit(unit.files, unit.tablesJson));
+    const before = project.linted.get(unit.key);
+    project.linted.set(
+      unit.key,
+      unit.tablesJson !== undefined
+        ? new LintedUnit(unit.files, unit.tablesJson)
+        : (before?.awaitingCards(unit.files) ?? new LintedUnit(unit.files, '[]', true)),
+    );
     for (const path of unit.files) {
       const file = project.files.get(path);
       const gen = snapshot.get(path);
       // Changed since it was sent: its newer text is already queued, and these ranges are stale.
       if (!file || gen === undefined || file.gen !== gen) continue;
-      project.results.set(path, { gen, unit: unit.key, findings: byFile.get(path) ?? [], snapshot });
+      const previous = project.results.get(path);
+      const findings = byFile.get(path) ?? [];
+      project.results.set(path, { gen, unit: unit.key, findings, snapshot });
+      // The other files of a migrations folder after an edit of one: what they show is unchanged.
+      if (previous?.gen === gen && sameDiagnostics(previous, findings, snapshot)) continue;
       this.publishFile(project, path);
     }
     this.checkedUnits++;
@@ -805,8 +859,20 @@ class Session {
     if (!project.settings.enable) return 'Database Expert is turned off for this folder (dbExpert.enable).';
     if (!project.currentResult(path)) await this.whenIdle();
     const key = project.results.get(path)?.unit;
-    const unit = key ? project.linted.get(key) : undefined;
+    let unit = key ? project.linted.get(key) : undefined;
     if (!key || !unit) return `${path} has not been checked (is it ignored by db-expert.json?).`;
+    // A large unit's cards come after its findings.
+    for (const until = Date.now() + 30_000; unit?.cardsPending && Date.now() < until;) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1000);
+        this.cardWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      unit = project.linted.get(key);
+    }
+    if (!unit) return `${path} has not been checked (is it ignored by db-expert.json?).`;
     const title =
       key === 'prisma'
         ? 'the Prisma schema and its migrations'

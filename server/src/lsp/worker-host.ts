@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { FromWorker, LintDone, LintRequest, ToWorker, UnitResult } from './protocol';
+import type { FromWorker, LintDone, LintRequest, ToWorker, UnitCards, UnitResult } from './protocol';
 
 /** The worker died or was stopped while a request was in flight. */
 export class WorkerCrash extends Error {}
@@ -14,6 +14,8 @@ export interface WorkerHostOptions {
   log(level: 'info' | 'warn' | 'error', message: string): void;
   /** Called when a new worker replaced a crashed one: the texts it had are gone. */
   onRestart(): void;
+  /** The table cards of a large unit, made after its findings (`UnitResult.tablesJson` absent). */
+  onCards?(cards: UnitCards): void;
 }
 
 /** `lsp-worker.js` beside the running bundle (dist/). */
@@ -123,6 +125,7 @@ export class WorkerHost {
   private onMessage(worker: Worker, m: FromWorker): void {
     if (worker !== this.worker) return;
     if (m.kind === 'log') this.options.log(m.level, m.message);
+    else if (m.kind === 'cards') this.options.onCards?.(m);
     else if (m.kind === 'unit') {
       const p = this.pending;
       if (p?.id !== m.id) return;

@@ -15,6 +15,17 @@ export interface MigrationFolderConfig {
   tool?: MigrationToolName;
 }
 
+/** How a Prisma project is linted. */
+export interface PrismaConfig {
+  /**
+   * Also report schema-design and multi-tenancy findings on the SQL of the Prisma migrations
+   * (`prisma/migrations/<timestamp>_<name>/migration.sql`). Off by default: in a project with a
+   * Prisma schema they are reported on `schema.prisma`, where they are fixed, and the migrations
+   * keep the migration-safety and syntax findings.
+   */
+  schemaFindingsOnMigrations: boolean;
+}
+
 export interface ResolvedConfig {
   /** Severity overrides by rule id. */
   rules: Record<string, SeveritySetting>;
@@ -28,6 +39,7 @@ export interface ResolvedConfig {
   migrations: MigrationFolderConfig[];
   /** Globs (relative to the root) of files never linted. */
   ignore: string[];
+  prisma: PrismaConfig;
 }
 
 export const DEFAULT_CONFIG: ResolvedConfig = {
@@ -39,4 +51,5 @@ export const DEFAULT_CONFIG: ResolvedConfig = {
   auditExemptTables: [],
   migrations: [],
   ignore: [],
+  prisma: { schemaFindingsOnMigrations: false },
 };

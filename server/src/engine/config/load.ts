@@ -157,6 +157,13 @@ function resolve(data: unknown, isBad: (path: Segment[]) => boolean): ResolvedCo
   }
   config.auditExemptTables = strings('auditExemptTables') ?? config.auditExemptTables;
   config.ignore = strings('ignore') ?? config.ignore;
+  const prisma = take('prisma');
+  if (isObject(prisma)) {
+    const v = prisma.schemaFindingsOnMigrations;
+    if (typeof v === 'boolean' && !isBad(['prisma', 'schemaFindingsOnMigrations'])) {
+      config.prisma.schemaFindingsOnMigrations = v;
+    }
+  }
   const migrations = take('migrations');
   if (Array.isArray(migrations)) {
     config.migrations = [];

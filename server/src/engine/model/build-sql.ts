@@ -665,8 +665,11 @@ class SqlModelBuilder {
       r.RangeVar?.relname ? [this.resolve(r.RangeVar)] : [],
     );
     const partitionOf = n.partbound ? parents[0] : undefined;
+    // Every property written out, no spread: V8 then keeps them in the object itself, and every
+    // rule reads tables (spreads made each read go through a separate property store).
     const table: Table = {
-      ...q,
+      schema: q.schema,
+      name: q.name,
       kind: n.partspec ? 'partitioned table' : kind,
       columns: [],
       constraints: [],
@@ -676,8 +679,8 @@ class SqlModelBuilder {
       rls: { enabled: false, forced: false },
       origin: this.origin(st),
       statements: [st.range],
-      ...(partitionOf ? { partitionOf } : {}),
     };
+    if (partitionOf) table.partitionOf = partitionOf;
     if (n.partspec) {
       const strategy = String(n.partspec.strategy ?? '').toLowerCase();
       table.partitionBy = {
@@ -1095,10 +1098,10 @@ class SqlModelBuilder {
       inline,
       notValid: !!c.skip_validation,
       origin: this.origin(st, at, inline ? 'constraint' : undefined),
-      ...(c.deferrable ? { deferrable: true } : {}),
-      ...(c.nulls_not_distinct ? { nullsNotDistinct: true } : {}),
-      ...(c.including ? { include: strings(c.including) } : {}),
     };
+    if (c.deferrable) constraint.deferrable = true;
+    if (c.nulls_not_distinct) constraint.nullsNotDistinct = true;
+    if (c.including) constraint.include = strings(c.including);
     if (kind === 'foreign key') this.foreignKey(constraint, table, c, st, at, nextAt);
     if (kind === 'check') {
       constraint.checkNode = c.raw_expr;
@@ -1139,8 +1142,8 @@ class SqlModelBuilder {
       concurrently: false,
       constraint: constraint.name,
       origin: constraint.origin,
-      ...(constraint.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
     };
+    if (constraint.nullsNotDistinct) index.nullsNotDistinct = true;
     const predicate = like?.predicateNode ?? (c?.where_clause as PgNode | undefined);
     if (predicate) index.predicateNode = predicate;
     if (like?.predicateNode) lazy(index, 'predicateText', () => like.predicateText);
@@ -1468,8 +1471,8 @@ class SqlModelBuilder {
       method: n.accessMethod ?? 'btree',
       concurrently: !!n.concurrent,
       origin: this.origin(st),
-      ...(n.nulls_not_distinct ? { nullsNotDistinct: true } : {}),
     };
+    if (n.nulls_not_distinct) index.nullsNotDistinct = true;
     if (n.whereClause) {
       index.predicateNode = n.whereClause;
       const whereAt = this.offset(st, minLocation(n.whereClause));

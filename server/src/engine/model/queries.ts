@@ -78,6 +78,78 @@ function byTable(model: SchemaModel): TableIndex {
   return t;
 }
 
+/** A column with its table. */
+export interface TableColumn {
+  table: Table;
+  column: Column;
+}
+
+/** A column with its table and its position in model order (tables, then their columns). */
+interface IndexedColumn extends TableColumn {
+  order: number;
+}
+
+interface ColumnIndex {
+  /** Columns by their type's name (as written: a domain is not followed), in model order. */
+  byType: Map<string, IndexedColumn[]>;
+  /** Columns by name, in model order. */
+  byName: Map<string, IndexedColumn[]>;
+}
+
+/**
+ * The columns of the model whose type's name (as written: a domain is not followed) passes
+ * `test.type`, or whose name passes `test.name`, each with its table, in the order of a walk over
+ * `model.tables` and each table's `columns`. A rule that looks at a few types or names of columns
+ * reads those rather than every column of a large schema: each test runs once per distinct type or
+ * name. Built once per model on first use, like `byTable`: rules run on a model that no longer
+ * changes.
+ */
+export function columnsWhere(
+  model: SchemaModel,
+  test: { type?: (type: string) => boolean; name?: (name: string) => boolean },
+): readonly TableColumn[] {
+  const index = columnIndex(model);
+  const lists: IndexedColumn[][] = [];
+  if (test.type) for (const [type, list] of index.byType) if (test.type(type)) lists.push(list);
+  if (test.name) for (const [name, list] of index.byName) if (test.name(name)) lists.push(list);
+  if (lists.length <= 1) return lists[0] ?? [];
+  const all = lists.flat().sort((a, b) => a.order - b.order);
+  // A column found by its type and by its name is listed once.
+  return test.type && test.name ? all.filter((e, i) => i === 0 || all[i - 1] !== e) : all;
+}
+
+/**
+ * The names of the model's columns that are `name` in some case style (`sameName`): a rule that
+ * asks "is this column `created_at`?" of every column asks the set.
+ */
+export function columnNamesLike(model: SchemaModel, name: string): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const n of columnIndex(model).byName.keys()) if (sameName(n, name)) out.add(n);
+  return out;
+}
+
+function columnIndex(model: SchemaModel): ColumnIndex {
+  let index = columnIndexes.get(model);
+  if (!index) {
+    index = { byType: new Map(), byName: new Map() };
+    let order = 0;
+    for (const table of model.tables.values()) {
+      for (const column of table.columns) {
+        const entry = { table, column, order: order++ };
+        const byType = index.byType.get(column.type.name);
+        if (byType) byType.push(entry);
+        else index.byType.set(column.type.name, [entry]);
+        const byName = index.byName.get(column.name);
+        if (byName) byName.push(entry);
+        else index.byName.set(column.name, [entry]);
+      }
+    }
+    columnIndexes.set(model, index);
+  }
+  return index;
+}
+const columnIndexes = new WeakMap<SchemaModel, ColumnIndex>();
+
 /** The plain columns an index starts with, up to its first expression element. */
 export function leadingColumns(index: Index): string[] {
   const out: string[] = [];
@@ -94,8 +166,17 @@ export function leadingColumns(index: Index): string[] {
  */
 export function indexLeadsWith(index: Index, columns: readonly string[]): boolean {
   if (columns.length === 0 || index.method !== 'btree' || index.predicateNode) return false;
-  const lead = leadingColumns(index).slice(0, columns.length);
-  return lead.length === columns.length && columns.every((c) => lead.includes(c));
+  // The first `columns.length` elements, all plain columns, are the columns in some order.
+  const elements = index.elements;
+  const n = columns.length;
+  if (elements.length < n) return false;
+  for (let i = 0; i < n; i++) if (!elements[i].column) return false;
+  for (const c of columns) {
+    let found = false;
+    for (let i = 0; i < n && !found; i++) found = elements[i].column === c;
+    if (!found) return false;
+  }
+  return true;
 }
 
 /** A partition (or an inheritance child) gets its keys and indexes from its parent. */
@@ -136,8 +217,14 @@ export function isTextType(c: Column): boolean {
   return c.type.arrayDims === 0 && TEXT_TYPES.has(c.type.name);
 }
 
+/** True for the names of the types `isTextType` accepts. */
+export function isTextTypeName(name: string): boolean {
+  return TEXT_TYPES.has(name);
+}
+
 /** The type a column really has, through domains (a domain over text is text). */
 export function baseTypeName(model: SchemaModel, c: Column): string {
+  if (model.domains.size === 0) return c.type.name;
   for (const d of model.domains.values()) {
     if (d.name === c.type.name && (!c.type.schema || c.type.schema === d.schema)) return d.baseType.name;
   }
@@ -160,6 +247,9 @@ export function fileOf(table: Table): string {
  */
 export function isOwnColumn(table: Table, column: Column): boolean {
   const at = column.origin.statement;
+  // The SQL model shares one range object per statement: most columns are found by identity.
+  const statements = table.statements;
+  for (let i = 0; i < statements.length && i < 16; i++) if (statements[i] === at) return true;
   return statementStarts(table).get(at.file)?.has(at.start) ?? false;
 }
 
@@ -206,6 +296,7 @@ export function checksOn(table: Table, column: string): Constraint[] {
 
 /** The domain a column's type names, if it is one. */
 export function domainOf(model: SchemaModel, c: Column) {
+  if (model.domains.size === 0) return undefined;
   for (const d of model.domains.values()) {
     if (d.name === c.type.name && (!c.type.schema || c.type.schema === d.schema)) return d;
   }
@@ -229,7 +320,9 @@ export function stringDefault(c: Column): string | undefined {
  * A table's columns with those it inherits through INHERITS (the model lists only the columns
  * written for the table itself); undefined when a parent is not in the model.
  */
-export function columnsWithInherited(model: SchemaModel, table: Table): Column[] | undefined {
+export function columnsWithInherited(model: SchemaModel, table: Table): readonly Column[] | undefined {
+  // Most tables inherit nothing: their own list, not a copy.
+  if (table.inherits.length === 0) return table.columns;
   const out = [...table.columns];
   const seen = new Set([tableKey(table)]);
   const queue = [...table.inherits];
@@ -299,7 +392,24 @@ export function columnStatement(table: Table, column: Column): SourceRange {
 
 /** True when two identifiers are the same words in any case style: created_at, createdAt, CreatedAt. */
 export function sameName(a: string, b: string): boolean {
-  return a === b || snakeName(a) === snakeName(b);
+  if (a === b) return true;
+  // A name already in snake_case (most SQL names) is its own snake form: no lookup.
+  if (isSnake(a) && isSnake(b)) return false;
+  return snakeName(a) === snakeName(b);
+}
+
+/** True for `unit_price`: lower-case letters and digits, single underscores between words. */
+function isSnake(name: string): boolean {
+  let underscore = true;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === 95) {
+      if (underscore) return false;
+      underscore = true;
+    } else if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) underscore = false;
+    else return false;
+  }
+  return !underscore;
 }
 
 /** `unitPrice` → `unit_price`, memoised with the words. */

@@ -11,11 +11,21 @@
  */
 import type { SourceRange } from '../findings';
 import type { ColumnType, Origin } from './schema';
-import { statementTokens, type ParsedSql, type ScanToken, type SqlStatement } from '../parse/sql';
+import { Lexer } from '../parse/scan';
+import {
+  cachedStatementTokens,
+  scannerStats,
+  statementTokens,
+  type ParsedSql,
+  type ScanToken,
+  type SqlStatement,
+} from '../parse/sql';
 
 export class StatementText {
   /** The whole statement, with its `;` (one object, shared by everything the statement writes). */
   readonly range: SourceRange;
+  /** A range was scanned from its offset (counted once in `scannerStats`). */
+  #scanned = false;
 
   constructor(
     readonly file: string,
@@ -51,26 +61,61 @@ export class StatementText {
   }
 
   /**
+   * The tokens from the first one at or after `offset`, for `fn`. Most ranges end a few tokens
+   * further: unless the statement's tokens are at hand already, they are scanned from `offset` as
+   * far as `fn` reads them (the scanner needs no context: from the start of a token on it finds
+   * the same tokens as from the statement's start), else, or where the scanner is not sure, taken
+   * from the statement's tokens.
+   */
+  #fromOffset<T>(offset: number, fn: (run: TokenRun) => T): T {
+    if (cachedStatementTokens(this.stmt) === undefined && this.#startsToken(offset)) {
+      if (!this.#scanned) {
+        // The scanner reads (part of) this statement.
+        this.#scanned = true;
+        scannerStats.statements++;
+      }
+      try {
+        return fn(new LexerRun(new Lexer(this.parsed.sqlText, offset, this.stmt.end)));
+      } catch (e) {
+        if (e !== Lexer.unsure) throw e;
+      }
+    }
+    return fn(new ArrayRun(this.tokens, this.tokenIndexAt(offset)));
+  }
+
+  /**
+   * True when a token starts at `offset`: the statement's start, or after a space, `(` or `,`
+   * (what the parser's locations point at: never inside a literal or a comment).
+   */
+  #startsToken(offset: number): boolean {
+    if (offset === this.stmt.start) return true;
+    if (offset < this.stmt.start || offset > this.stmt.end) return false;
+    const c = this.parsed.sqlText.charCodeAt(offset - 1);
+    return c === 32 || c === 10 || c === 9 || c === 13 || c === 40 || c === 44;
+  }
+
+  /**
    * The element that starts at `offset` in a comma-separated list (a column definition, a table
    * constraint, an ALTER TABLE command): up to the next `,` or closing `)` at its own depth.
    */
   elementRange(offset: number): SourceRange {
-    const tokens = this.tokens;
-    let i = this.tokenIndexAt(offset);
-    if (i >= tokens.length) return this.range_(offset, this.stmt.end);
-    let depth = 0;
-    let last = i;
-    for (; i < tokens.length; i++) {
-      const t = tokens[i].text;
-      if (t === '(' || t === '[') depth++;
-      else if (t === ')' || t === ']') {
-        if (depth === 0) break;
-        depth--;
-      } else if (t === ',' && depth === 0) break;
-      else if (t === ';' && depth === 0) break;
-      last = i;
-    }
-    return this.range_(offset, tokens[last].end);
+    return this.#fromOffset(offset, (tokens) => {
+      let i = 0;
+      if (tokens.get(i) === undefined) return this.range_(offset, this.stmt.end);
+      let depth = 0;
+      let last = i;
+      for (let token = tokens.get(i); token !== undefined; token = tokens.get(++i)) {
+        const t = token.text;
+        if (t === '(' || t === '[') depth++;
+        else if (t === ')' || t === ']') {
+          if (depth === 0) break;
+          depth--;
+        } else if (t === ',' && depth === 0) break;
+        else if (t === ';' && depth === 0) break;
+        last = i;
+      }
+      return this.range_(offset, tokens.get(last)!.end);
+    });
   }
 
   /** The range of the single token starting at `offset` (or an empty range there). */
@@ -117,19 +162,20 @@ export class StatementText {
 
   /** The range of the type written at `offset` in a column definition. */
   typeRange(offset: number): SourceRange {
-    const tokens = this.tokens;
-    let i = this.tokenIndexAt(offset);
-    let depth = 0;
-    let last = i;
-    for (; i < tokens.length; i++) {
-      const t = tokens[i].text;
-      const upper = t.toUpperCase();
-      if (depth === 0 && (t === ',' || t === ')' || t === ';' || COLUMN_CONSTRAINT_START.has(upper))) break;
-      if (t === '(' || t === '[') depth++;
-      else if (t === ')' || t === ']') depth--;
-      last = i;
-    }
-    return this.range_(offset, tokens[last]?.end ?? offset);
+    return this.#fromOffset(offset, (tokens) => {
+      let i = 0;
+      let depth = 0;
+      let last = i;
+      for (let token = tokens.get(i); token !== undefined; token = tokens.get(++i)) {
+        const t = token.text;
+        const upper = t.toUpperCase();
+        if (depth === 0 && (t === ',' || t === ')' || t === ';' || COLUMN_CONSTRAINT_START.has(upper))) break;
+        if (t === '(' || t === '[') depth++;
+        else if (t === ')' || t === ']') depth--;
+        last = i;
+      }
+      return this.range_(offset, tokens.get(last)?.end ?? offset);
+    });
   }
 
   /**
@@ -158,36 +204,38 @@ export class StatementText {
    * to the next constraint of the column, the `,` or the `)`.
    */
   constraintRange(offset: number): SourceRange {
-    const tokens = this.tokens;
-    let i = this.tokenIndexAt(offset);
-    if (i >= tokens.length) return this.range_(offset, offset);
-    const start = tokens[i].start;
-    if (tokens[i].text.toUpperCase() === 'CONSTRAINT') i += 2;
-    if (i >= tokens.length) return this.range_(start, tokens[tokens.length - 1].end);
-    // The constraint's own keyword(s): `NOT NULL`, `PRIMARY KEY`, `REFERENCES`, …
-    let end = tokens[i].end;
-    if (tokens[i].text.toUpperCase() === 'NOT' && tokens[i + 1]) end = tokens[++i].end;
-    let depth = 0;
-    for (i++; i < tokens.length; i++) {
-      const t = tokens[i].text;
-      const upper = t.toUpperCase();
-      if (depth === 0 && (t === ',' || t === ')' || t === ';')) break;
-      if (depth === 0 && INLINE_CONSTRAINT_START.has(upper)) {
-        const prev = tokens[i - 1].text.toUpperCase();
-        const next = tokens[i + 1]?.text.toUpperCase();
-        // `NOT VALID`, `NOT DEFERRABLE`, `NOT ENFORCED`, `NULLS NOT DISTINCT` and `SET NULL`,
-        // `SET DEFAULT` (a foreign key's action) belong to this constraint.
-        const own =
-          (upper === 'NOT' &&
-            (next === 'VALID' || next === 'DEFERRABLE' || next === 'ENFORCED' || next === 'DISTINCT')) ||
-          ((upper === 'NULL' || upper === 'DEFAULT') && prev === 'SET');
-        if (!own) break;
+    return this.#fromOffset(offset, (tokens) => {
+      let i = 0;
+      const first = tokens.get(i);
+      if (first === undefined) return this.range_(offset, offset);
+      const start = first.start;
+      if (first.text.toUpperCase() === 'CONSTRAINT') i += 2;
+      if (tokens.get(i) === undefined) return this.range_(start, tokens.get(tokens.count() - 1)!.end);
+      // The constraint's own keyword(s): `NOT NULL`, `PRIMARY KEY`, `REFERENCES`, …
+      let end = tokens.get(i)!.end;
+      if (tokens.get(i)!.text.toUpperCase() === 'NOT' && tokens.get(i + 1)) end = tokens.get(++i)!.end;
+      let depth = 0;
+      for (let token = tokens.get(++i); token !== undefined; token = tokens.get(++i)) {
+        const t = token.text;
+        const upper = t.toUpperCase();
+        if (depth === 0 && (t === ',' || t === ')' || t === ';')) break;
+        if (depth === 0 && INLINE_CONSTRAINT_START.has(upper)) {
+          const prev = tokens.get(i - 1)!.text.toUpperCase();
+          const next = tokens.get(i + 1)?.text.toUpperCase();
+          // `NOT VALID`, `NOT DEFERRABLE`, `NOT ENFORCED`, `NULLS NOT DISTINCT` and `SET NULL`,
+          // `SET DEFAULT` (a foreign key's action) belong to this constraint.
+          const own =
+            (upper === 'NOT' &&
+              (next === 'VALID' || next === 'DEFERRABLE' || next === 'ENFORCED' || next === 'DISTINCT')) ||
+            ((upper === 'NULL' || upper === 'DEFAULT') && prev === 'SET');
+          if (!own) break;
+        }
+        if (t === '(' || t === '[') depth++;
+        else if (t === ')' || t === ']') depth--;
+        end = token.end;
       }
-      if (t === '(' || t === '[') depth++;
-      else if (t === ')' || t === ']') depth--;
-      end = tokens[i].end;
-    }
-    return this.range_(start, end);
+      return this.range_(start, end);
+    });
   }
 
   /**
@@ -257,6 +305,65 @@ export class StatementText {
     while (i >= 0 && tokens[i].text.toUpperCase() !== keyword) i--;
     if (i < 0) return '';
     return this.text(tokens[i].end, this.stmt.end).trim();
+  }
+}
+
+/**
+ * The tokens of a statement from the first one at or after some offset: `get(0)` is that one,
+ * undefined past the statement's end.
+ */
+interface TokenRun {
+  get(i: number): ScanToken | undefined;
+  /** How many there are (reads them all). */
+  count(): number;
+}
+
+/** A run over the statement's tokens, from index `base`. */
+class ArrayRun implements TokenRun {
+  constructor(
+    private readonly tokens: ScanToken[],
+    private readonly base: number,
+  ) {}
+
+  get(i: number): ScanToken | undefined {
+    return i < 0 ? undefined : this.tokens[this.base + i];
+  }
+
+  count(): number {
+    return Math.max(0, this.tokens.length - this.base);
+  }
+}
+
+/** A run scanned as far as it is read. */
+class LexerRun implements TokenRun {
+  readonly #tokens: ScanToken[] = [];
+  #done = false;
+
+  constructor(private readonly lexer: Lexer) {}
+
+  get(i: number): ScanToken | undefined {
+    while (i >= this.#tokens.length && !this.#done) this.#pull();
+    return i < 0 ? undefined : this.#tokens[i];
+  }
+
+  count(): number {
+    while (!this.#done) this.#pull();
+    return this.#tokens.length;
+  }
+
+  #pull(): void {
+    const lexer = this.lexer;
+    if (!lexer.next()) {
+      this.#done = true;
+      return;
+    }
+    this.#tokens.push({
+      start: lexer.start,
+      end: lexer.end,
+      text: lexer.text(),
+      kind: lexer.kind,
+      isKeyword: lexer.isKeyword,
+    });
   }
 }
 

@@ -31,8 +31,14 @@ const BYPASS_ROLES = new Set(['service_role']);
 
 /** The table's tenant column: a plain (not array) column named like `tenantColumn`. */
 export function tenantColumn(table: Table, config: ResolvedConfig): Column | undefined {
-  return table.columns.find((c) => c.type.arrayDims === 0 && sameName(c.name, config.tenantColumn));
+  // Every tenancy rule asks for every table: answered once per table (and tenant column name).
+  const cached = tenantColumns.get(table);
+  if (cached && cached.name === config.tenantColumn && cached.columns === table.columns) return cached.column;
+  const column = table.columns.find((c) => c.type.arrayDims === 0 && sameName(c.name, config.tenantColumn));
+  tenantColumns.set(table, { name: config.tenantColumn, columns: table.columns, column });
+  return column;
 }
+const tenantColumns = new WeakMap<Table, { name: string; columns: Column[]; column: Column | undefined }>();
 
 /**
  * The table the tenant column stands for: the one most tenant columns reference by foreign key,

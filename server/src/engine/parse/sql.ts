@@ -7,6 +7,7 @@
 import * as pg from 'libpg-query';
 import { ByteMap } from '../text';
 import { blankOut, splitStatements, statementStartCandidates, type BlankRegion, type Segment } from './split';
+import { scanSql } from './scan';
 
 /** A raw parse-tree node as libpg-query returns it: `{ NodeType: { …fields } }`. */
 export type PgNode = Record<string, any>;
@@ -105,6 +106,146 @@ export function parseSql(text: string): ParsedSql {
   return result;
 }
 
+/** The splitter's segments of a parse made by `reparseSql` (what the next reparse compares with). */
+const segmentsOf = new WeakMap<ParsedSql, Segment[]>();
+
+/**
+ * Parses `text`, a new version of the file whose parse is `previous`, giving what `parseSql(text)`
+ * gives, but only the statements whose text changed go to the parser: a segment (the text up to a
+ * terminator) that the edit left alone keeps the statements parsed from it, moved by the length the
+ * edit added or removed before it. A keystroke in a 10,000-line file parses one statement, not the
+ * file. Statements before the edit are the previous parse's own objects (with the tokens cached for
+ * them); later ones are copies at their new offsets that share the parse tree. A segment with a
+ * syntax error is always parsed again, as are the segments around the edit.
+ */
+export function reparseSql(text: string, previous: ParsedSql): ParsedSql {
+  if (text === previous.text) return previous;
+  const split = splitStatements(text);
+  const blanks = split.blanks;
+  const segments = split.segments;
+  const sqlText = wellFormed(blankOut(text, blanks));
+  const byteMap = new ByteMap(sqlText);
+  const result: ParsedSql = { text, sqlText, byteMap, statements: [], errors: [], blanks };
+  segmentsOf.set(result, segments);
+  if (segments.length === 0) return result;
+
+  const before = previous.sqlText;
+  const prefix = commonPrefix(before, sqlText);
+  const suffix = commonSuffix(before, sqlText, Math.min(before.length, sqlText.length) - prefix);
+  const delta = sqlText.length - before.length;
+  const old = segmentsOf.get(previous) ?? splitStatements(previous.text).segments;
+  // Segments of the previous parse with a syntax error: their recovery looks beyond them.
+  const broken = new Set<number>();
+  for (const e of previous.errors) {
+    broken.add(segmentIndexAt(old, e.statementStart, 0));
+    broken.add(segmentIndexAt(old, e.start, 0));
+  }
+  /** The previous parse's statements of its segment [start, end, semicolon], if it parsed cleanly. */
+  const statementsOf = (start: number, end: number, semicolon: number): SqlStatement[] | undefined => {
+    const i = segmentIndexAt(old, start, 0);
+    const seg = old[i];
+    if (seg.start !== start || seg.end !== end || seg.semicolon !== semicolon || broken.has(i))
+      return undefined;
+    const stmts = previous.statements;
+    let k = firstStatementFrom(stmts, start);
+    const out: SqlStatement[] = [];
+    for (; k < stmts.length && stmts[k].start <= semicolon; k++) out.push(stmts[k]);
+    return out;
+  };
+
+  let run: Segment[] = [];
+  for (const seg of segments) {
+    let reused: SqlStatement[] | undefined;
+    // Only a segment with its own `;`: a statement's terminator is looked for after its end.
+    if (seg.semicolon >= 0 && seg.semicolon < prefix) {
+      reused = statementsOf(seg.start, seg.end, seg.semicolon);
+    } else if (seg.semicolon >= 0 && seg.start >= sqlText.length - suffix) {
+      const moved = statementsOf(seg.start - delta, seg.end - delta, seg.semicolon - delta);
+      const byteDelta = moved ? byteMap.toByte(seg.start) - previous.byteMap.toByte(seg.start - delta) : 0;
+      // The same offsets (a replacement of as many characters and bytes): the same objects.
+      if (moved && delta === 0 && byteDelta === 0) reused = moved;
+      else if (moved) {
+        reused = moved.map((s) => ({
+          ...s,
+          start: s.start + delta,
+          end: s.end + delta,
+          endWithTerminator: s.endWithTerminator + delta,
+          byteBase: s.byteBase + byteDelta,
+        }));
+      }
+    }
+    if (!reused) {
+      run.push(seg);
+      continue;
+    }
+    if (run.length > 0) parseRun(result, run);
+    run = [];
+    for (const s of reused) result.statements.push(s);
+  }
+  if (run.length > 0) parseRun(result, run);
+  return result;
+}
+
+/** Length of the common prefix of two strings (compared a block at a time, then by character). */
+function commonPrefix(a: string, b: string): number {
+  const max = Math.min(a.length, b.length);
+  let i = 0;
+  for (let step = 4096; step >= 1; step >>= 4) {
+    while (i + step <= max && a.slice(i, i + step) === b.slice(i, i + step)) i += step;
+  }
+  return i;
+}
+
+/** Length of the common suffix of two strings, at most `max`. */
+function commonSuffix(a: string, b: string, max: number): number {
+  let n = 0;
+  for (let step = 4096; step >= 1; step >>= 4) {
+    while (
+      n + step <= max &&
+      a.slice(a.length - n - step, a.length - n) === b.slice(b.length - n - step, b.length - n)
+    )
+      n += step;
+  }
+  return n;
+}
+
+/** Index of the first statement that starts at or after `offset`. */
+function firstStatementFrom(stmts: readonly SqlStatement[], offset: number): number {
+  let lo = 0;
+  let hi = stmts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (stmts[mid].start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Consecutive segments parsed as `parseSql` parses a whole file (the same recovery from errors). */
+function parseRun(result: ParsedSql, run: Segment[]): void {
+  let segments = run;
+  let first = 0;
+  let window = segments.length;
+  while (first < segments.length) {
+    const last = Math.min(segments.length, first + window);
+    const from = segments[first].start;
+    try {
+      parseChunk(result, from, segmentEnd(segments[last - 1]));
+      first = last;
+      window *= 2;
+      continue;
+    } catch (e) {
+      const errorAt = errorOffset(e, from, result.sqlText);
+      const k = errorAt === undefined ? first : Math.min(last - 1, segmentIndexAt(segments, errorAt, first));
+      if (k > first) parseSegments(result, segments, first, k);
+      const rest = recoverSegment(result, segments[k]);
+      if (rest.length > 0) segments = [...segments.slice(0, k + 1), ...rest, ...segments.slice(k + 1)];
+      first = k + 1;
+      window = 8;
+    }
+  }
+}
+
 /**
  * What the parser is given: NUL would end the text for the C parser and a lone surrogate has no
  * UTF-8 form; both become one other UTF-16 unit, so every offset stays put.
@@ -133,7 +274,8 @@ function parseSegments(result: ParsedSql, segments: Segment[], first: number, la
 /** Parses `sqlText[from, to)` in one call; throws the parser's error. */
 function parseChunk(result: ParsedSql, from: number, to: number): void {
   // One by one: spreading a dump's 100 000 statements into push() would overflow the stack.
-  for (const stmt of statementsIn(result, from, to)) result.statements.push(stmt);
+  const stmts = statementsIn(result, from, to);
+  for (let i = 0; i < stmts.length; i++) result.statements.push(stmts[i]);
 }
 
 /** The statements of `sqlText[from, to)`, parsed in one call; throws the parser's error. */
@@ -154,7 +296,7 @@ function statementsIn(result: ParsedSql, from: number, to: number): SqlStatement
     const node = raw.stmt as PgNode;
     out.push({
       node,
-      kind: Object.keys(node)[0],
+      kind: firstKey(node),
       start,
       end,
       endWithTerminator: terminatorEnd(result.sqlText, end),
@@ -369,9 +511,22 @@ function trimEnd(text: string, from: number, to: number): number {
   while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
   // Only a statement whose last line holds `--`, or that ends in `*/`, can end in a comment.
   const lastLine = text.lastIndexOf('\n', to - 1);
-  const mayEndInComment =
-    text.slice(Math.max(from, lastLine + 1), to).includes('--') || text.startsWith('*/', to - 2);
+  const mayEndInComment = hasDashes(text, Math.max(from, lastLine + 1), to) || text.startsWith('*/', to - 2);
   return mayEndInComment ? codeEnd(text, from, to) : to;
+}
+
+/** True when `--` occurs in `text[from, to)`. */
+function hasDashes(text: string, from: number, to: number): boolean {
+  for (let i = from; i + 1 < to; i++) {
+    if (text.charCodeAt(i) === 45 && text.charCodeAt(i + 1) === 45) return true;
+  }
+  return false;
+}
+
+/** The first key of a node (`Object.keys(node)[0]`, without the array). */
+function firstKey(node: PgNode): string {
+  for (const k in node) return k;
+  return Object.keys(node)[0];
 }
 
 /** The end of the last token in `[from, to)` that is not a comment (literals are skipped whole). */
@@ -468,16 +623,29 @@ export const scannerStats = { statements: 0 };
 /**
  * The scanner's tokens of one statement (comments excluded), with UTF-16 ranges in the file. Used
  * where a finding needs the exact end of a column, a constraint or a clause; cached per statement.
+ * `scanSql` (PostgreSQL's scanner in TypeScript) reads them; libpg-query's `scanSync` only where it
+ * is not sure to agree (a statement it cannot scan, an escape PostgreSQL may reject).
  */
 export function statementTokens(parsed: ParsedSql, stmt: SqlStatement): ScanToken[] {
   const cached = tokenCache.get(stmt);
   if (cached) return cached;
   scannerStats.statements++;
+  const tokens = scanSql(parsed.sqlText, stmt.start, stmt.end) ?? libpgTokens(parsed, stmt);
+  tokenCache.set(stmt, tokens);
+  return tokens;
+}
+
+/** The tokens of a statement when `statementTokens` has read them already (else undefined). */
+export function cachedStatementTokens(stmt: SqlStatement): ScanToken[] | undefined {
+  return tokenCache.get(stmt);
+}
+
+/** The tokens of one statement from libpg-query's scanner (empty when it cannot scan it). */
+export function libpgTokens(parsed: ParsedSql, stmt: SqlStatement): ScanToken[] {
   const text = parsed.sqlText.slice(stmt.start, stmt.end);
   const base = parsed.byteMap.toByte(stmt.start);
-  let tokens: ScanToken[] = [];
   try {
-    tokens = pg
+    return pg
       .scanSync(text)
       .tokens.filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT')
       .map((t) => ({
@@ -488,10 +656,8 @@ export function statementTokens(parsed: ParsedSql, stmt: SqlStatement): ScanToke
         isKeyword: t.keywordKind > 0,
       }));
   } catch {
-    tokens = [];
+    return [];
   }
-  tokenCache.set(stmt, tokens);
-  return tokens;
 }
 
 /** Turns a node's byte `location` (relative to its statement's parse) into a file offset. */

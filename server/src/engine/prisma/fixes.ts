@@ -1,12 +1,15 @@
 /**
- * Writing Prisma for fixes: edits that add an attribute to a field, a block attribute to a model,
- * or an argument to an attribute, in the schema's own layout, without touching anything else.
+ * Writing Prisma for fixes. A model's lines (a field's type, optionality and attributes, a new
+ * field, a block attribute) are changed through `modelEditor`, which lays them out as `prisma
+ * format` would (layout.ts); what is smaller than a line, an argument of an attribute
+ * (`onDelete: Cascade` in `@relation(…)`) or an element of a field list, is edited here in place.
  * They take the ranges the model records (a column's or a relation's field, a table's model block)
- * and the file's text, which they read only to keep the user's indentation and line endings.
+ * and the file's text, which they read only to keep the user's layout.
  */
 import type { SourceRange, TextEdit } from '../findings';
 import type { Table } from '../model/schema';
 import { PrismaModelEditor } from './layout';
+import { balancedEnd, topLevelStop } from './scan';
 
 /**
  * The Prisma field names of a table's columns (`author_id` → `authorId`), for writing `@@index`
@@ -31,30 +34,6 @@ export function prismaFieldList(fields: readonly string[]): string {
 /** `@@index([authorId])`, with `map:` when a name is given. */
 export function prismaIndexAttribute(fields: readonly string[], options: { map?: string } = {}): string {
   return `@@index(${prismaFieldList(fields)}${options.map ? `, map: ${JSON.stringify(options.map)}` : ''})`;
-}
-
-/** Appends ` @default(now())` (or any field attribute) to a field, after its last attribute. */
-export function addFieldAttribute(field: SourceRange, attribute: string): TextEdit {
-  return { file: field.file, start: field.end, end: field.end, newText: ` ${attribute}` };
-}
-
-/**
- * Adds a block attribute (`@@index([authorId])`) as the model's last line, indented like its
- * fields; after a blank line when the model ends with a field (as `prisma format` lays it out).
- */
-export function addBlockAttribute(text: string, block: SourceRange, attribute: string): TextEdit {
-  const close = text.lastIndexOf('}', block.end - 1);
-  const body = text.slice(block.start, close);
-  const eol = body.includes('\r\n') ? '\r\n' : '\n';
-  const lines = body.split(/\r?\n/).slice(1);
-  const members = lines.filter((l) => l.trim() !== '' && !l.trim().startsWith('//'));
-  const indent = /^[ \t]*/.exec(members[0] ?? '')?.[0] || '  ';
-  const last = members[members.length - 1]?.trim() ?? '';
-  // After the last non-blank character of the body, before the line break that precedes `}`.
-  let at = close;
-  while (at > block.start && /\s/.test(text[at - 1])) at--;
-  const blank = last !== '' && !last.startsWith('@@') ? eol : '';
-  return { file: block.file, start: at, end: at, newText: `${eol}${blank}${indent}${attribute}` };
 }
 
 /**
@@ -84,24 +63,8 @@ export function setAttributeArgument(
 
 /** Where the argument value starting at `from` ends: at the next `,` or `)` at its own depth. */
 function argumentEnd(source: string, from: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = from; i < source.length; i++) {
-    const c = source[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') {
-      if (depth === 0) return trimEnd(source, from, i);
-      depth--;
-    } else if (c === ',' && depth === 0) return trimEnd(source, from, i);
-  }
-  return source.length;
-}
-
-function trimEnd(source: string, from: number, end: number): number {
+  let end = topLevelStop(source, from, (c) => c === ',');
+  if (end === undefined) return source.length;
   while (end > from && /\s/.test(source[end - 1])) end--;
   return end;
 }
@@ -112,34 +75,18 @@ function trimEnd(source: string, from: number, end: number): number {
  */
 export function fieldAttributeRange(text: string, field: SourceRange, name: string): SourceRange | undefined {
   const source = text.slice(field.start, field.end);
-  let inString = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') inString = true;
-    else if (c === '@' && source[i + 1] !== '@' && source[i - 1] !== '@' && source.startsWith(name, i + 1)) {
-      const after = i + 1 + name.length;
-      if (/[\w.]/.test(source[after] ?? '')) continue;
-      if (source[after] !== '(')
-        return { file: field.file, start: field.start + i, end: field.start + after };
-      let depth = 0;
-      let quoted = false;
-      for (let j = after; j < source.length; j++) {
-        const d = source[j];
-        if (quoted) {
-          if (d === '\\') j++;
-          else if (d === '"') quoted = false;
-        } else if (d === '"') quoted = true;
-        else if (d === '(') depth++;
-        else if (d === ')' && --depth === 0)
-          return { file: field.file, start: field.start + i, end: field.start + j + 1 };
-      }
-      return undefined;
-    }
+  const isAt = (c: string) => c === '@';
+  for (let i = topLevelStop(source, 0, isAt); i !== undefined; i = topLevelStop(source, i + 1, isAt)) {
+    // An unmatched bracket: not a field's text.
+    if (source[i] !== '@') return undefined;
+    if (source[i + 1] === '@' || source[i - 1] === '@' || !source.startsWith(name, i + 1)) continue;
+    const after = i + 1 + name.length;
+    if (/[\w.]/.test(source[after] ?? '')) continue;
+    if (source[after] !== '(') return { file: field.file, start: field.start + i, end: field.start + after };
+    const end = balancedEnd(source, after);
+    return end === undefined
+      ? undefined
+      : { file: field.file, start: field.start + i, end: field.start + end };
   }
   return undefined;
 }
@@ -180,31 +127,16 @@ export function attributeFieldList(text: string, attribute: SourceRange): Source
   const open = /^@@?[\w.]+\(\s*(?:fields\s*:\s*)?\[/.exec(source);
   if (!open) return undefined;
   const out: SourceRange[] = [];
-  let depth = 0;
-  let inString = false;
-  let start = open[0].length;
-  const push = (end: number) => {
+  for (let start = open[0].length; ;) {
+    // The next element ends at a `,` or at the `]` that closes the list.
+    const end = topLevelStop(source, start, (c) => c === ',');
+    if (end === undefined || (source[end] !== ',' && source[end] !== ']')) return undefined;
     let s = start;
     let e = end;
     while (s < e && /\s/.test(source[s])) s++;
     while (e > s && /\s/.test(source[e - 1])) e--;
     if (e > s) out.push({ file: attribute.file, start: attribute.start + s, end: attribute.start + e });
-  };
-  for (let i = start; i < source.length; i++) {
-    const c = source[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '(' || c === '[' || c === '{') depth++;
-    else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
-    else if (c === ']') {
-      push(i);
-      return out;
-    } else if (c === ',' && depth === 0) {
-      push(i);
-      start = i + 1;
-    }
+    if (source[end] === ']') return out;
+    start = end + 1;
   }
-  return undefined;
 }

@@ -20,6 +20,7 @@
  * a comment or an attribute) makes it give up: no edits rather than wrong ones.
  */
 import type { SourceRange, TextEdit } from '../findings';
+import { balancedEnd } from './scan';
 
 export interface PrismaFieldLine {
   kind: 'field';
@@ -478,23 +479,4 @@ function parseField(raw: string): PrismaFieldLine | undefined {
     i = end;
   }
   return { kind: 'field', indent: head[1], name: head[2], type, attributes, ...(comment ? { comment } : {}) };
-}
-
-/** The offset after the bracket that closes the one at `open`, skipping strings. */
-function balancedEnd(s: string, open: number): number | undefined {
-  let depth = 0;
-  let inString = false;
-  for (let i = open; i < s.length; i++) {
-    const c = s[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') {
-      depth--;
-      if (depth === 0) return i + 1;
-    }
-  }
-  return undefined;
 }

@@ -14,25 +14,75 @@ export const DATASOURCE_URL_PROPERTIES = ['url', 'directUrl', 'shadowDatabaseUrl
  * not a version (`latest`, `*`, `workspace:*`, `catalog:`).
  */
 export function prismaMajorFromPackageJson(text: string): number | undefined {
+  for (const spec of prismaSpecs(text)) {
+    const major = majorOfSpec(spec);
+    if (major !== undefined) return major;
+  }
+  return undefined;
+}
+
+/** Whether a package.json depends on `prisma` or `@prisma/client`, whatever the version it names. */
+export function dependsOnPrisma(text: string): boolean {
+  return prismaSpecs(text).length > 0;
+}
+
+/** The version specs of `prisma`, then `@prisma/client`, in a package.json's dependency lists. */
+function prismaSpecs(text: string): string[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return undefined;
+    return [];
   }
-  if (!json || typeof json !== 'object') return undefined;
+  if (!json || typeof json !== 'object') return [];
   const pkg = json as Record<string, unknown>;
+  const specs: string[] = [];
   for (const name of ['prisma', '@prisma/client']) {
     for (const field of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
       const deps = pkg[field];
       if (!deps || typeof deps !== 'object') continue;
       const spec = (deps as Record<string, unknown>)[name];
-      if (typeof spec !== 'string') continue;
-      const major = majorOfSpec(spec);
-      if (major !== undefined) return major;
+      if (typeof spec === 'string') specs.push(spec);
     }
   }
-  return undefined;
+  return specs;
+}
+
+/**
+ * The package.json files that may say which Prisma a schema in `folder` is written for, nearest
+ * first: `prisma/package.json`, then `package.json` for `prisma` (root-relative, `/`-separated).
+ */
+export function packageJsonsAbove(folder: string): string[] {
+  const out: string[] = [];
+  for (let dir = folder; ; dir = dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '') {
+    out.push(dir === '' ? 'package.json' : `${dir}/package.json`);
+    if (dir === '') return out;
+  }
+}
+
+/**
+ * The package.json of each Prisma schema among `paths`: the nearest one at or above the schema's
+ * folder that depends on Prisma (`read` gives a root-relative file's text, undefined when there is
+ * none). What the CLI and the language server hand the engine beside the files it lints.
+ */
+export function prismaPackageJsons(
+  paths: readonly string[],
+  read: (path: string) => string | undefined,
+): { path: string; text: string }[] {
+  const texts = new Map<string, string | undefined>();
+  const found = new Map<string, string>();
+  for (const path of paths) {
+    if (!path.toLowerCase().endsWith('.prisma')) continue;
+    const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+    for (const candidate of packageJsonsAbove(folder)) {
+      if (!texts.has(candidate)) texts.set(candidate, read(candidate));
+      const text = texts.get(candidate);
+      if (text === undefined || !dependsOnPrisma(text)) continue;
+      found.set(candidate, text);
+      break;
+    }
+  }
+  return [...found].map(([path, text]) => ({ path, text }));
 }
 
 function majorOfSpec(spec: string): number | undefined {

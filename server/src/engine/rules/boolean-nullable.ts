@@ -1,5 +1,5 @@
 import { editableInPlace } from '../fixes/sql';
-import { effectivelyNotNull, hasDefault, isOwnColumn, isPartition } from '../model/queries';
+import { columnsWhere, effectivelyNotNull, hasDefault, isOwnColumn, isPartition } from '../model/queries';
 import { requiredFieldEdits } from '../prisma/fixes';
 import { columnLabel } from './messages';
 import { columnDefinitionEdits } from './missing-not-null';
@@ -27,56 +27,54 @@ export const booleanNullable: Rule = {
   },
   check(context) {
     const { model, group } = context;
-    for (const table of model.tables.values()) {
+    for (const { table, column } of columnsWhere(model, { type: (name) => name === 'bool' })) {
       // A partition's columns are its parent's: the parent's finding covers them.
       if (isPartition(table) || table.kind === 'foreign table') continue;
-      for (const column of table.columns) {
-        // A copy (LIKE) is reported where its source defines it.
-        if (!isOwnColumn(table, column)) continue;
-        const { type } = column;
-        // A schema-qualified `bool` is a user type; arrays of flags are something else.
-        if (type.name !== 'bool' || type.schema || type.arrayDims > 0) continue;
-        // A generated column follows its expression: NULL there comes from NULL inputs.
-        if (column.generated || effectivelyNotNull(model, table, column)) continue;
-        if (column.prisma) {
-          // Prisma: `Boolean?` → `Boolean @default(false)`.
-          const label = columnLabel(table, column);
-          const addDefault = !hasDefault(column);
-          const edits = requiredFieldEdits(context.fileText, table, column.prisma.field, {
+      // A copy (LIKE) is reported where its source defines it.
+      if (!isOwnColumn(table, column)) continue;
+      const { type } = column;
+      // A schema-qualified `bool` is a user type; arrays of flags are something else.
+      if (type.name !== 'bool' || type.schema || type.arrayDims > 0) continue;
+      // A generated column follows its expression: NULL there comes from NULL inputs.
+      if (column.generated || effectivelyNotNull(model, table, column)) continue;
+      if (column.prisma) {
+        // Prisma: `Boolean?` → `Boolean @default(false)`.
+        const label = columnLabel(table, column);
+        const addDefault = !hasDefault(column);
+        const edits = requiredFieldEdits(context.fileText, table, column.prisma.field, {
+          notNull: true,
+          ...(addDefault ? { default: 'false' } : {}),
+        });
+        const title = addDefault ? `Make ${label} Boolean @default(false)` : `Make ${label} required`;
+        context.report({
+          range: column.origin.range,
+          message: `Field ${label} is a nullable Boolean`,
+          fixes: edits ? [{ title, edits, preferred: true }] : [],
+        });
+        continue;
+      }
+      const label = columnLabel(table, column);
+      const range = column.origin.range;
+      const addDefault = !hasDefault(column);
+      const edits = editableInPlace(group, range.file)
+        ? columnDefinitionEdits(context, column, {
             notNull: true,
             ...(addDefault ? { default: 'false' } : {}),
-          });
-          const title = addDefault ? `Make ${label} Boolean @default(false)` : `Make ${label} required`;
-          context.report({
-            range: column.origin.range,
-            message: `Field ${label} is a nullable Boolean`,
-            fixes: edits ? [{ title, edits, preferred: true }] : [],
-          });
-          continue;
-        }
-        const label = columnLabel(table, column);
-        const range = column.origin.range;
-        const addDefault = !hasDefault(column);
-        const edits = editableInPlace(group, range.file)
-          ? columnDefinitionEdits(context, column, {
-              notNull: true,
-              ...(addDefault ? { default: 'false' } : {}),
-            })
-          : undefined;
-        context.report({
-          range,
-          message: `Column ${label} is a nullable boolean`,
-          fixes: edits
-            ? [
-                {
-                  title: `Make ${label} NOT NULL${addDefault ? ' DEFAULT false' : ''}`,
-                  edits,
-                  preferred: true,
-                },
-              ]
-            : [],
-        });
-      }
+          })
+        : undefined;
+      context.report({
+        range,
+        message: `Column ${label} is a nullable boolean`,
+        fixes: edits
+          ? [
+              {
+                title: `Make ${label} NOT NULL${addDefault ? ' DEFAULT false' : ''}`,
+                edits,
+                preferred: true,
+              },
+            ]
+          : [],
+      });
     }
   },
 };

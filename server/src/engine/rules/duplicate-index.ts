@@ -29,15 +29,21 @@ export const duplicateIndex: Rule = {
   },
   check(context) {
     const { model, group } = context;
+    const predicates = new Map<Index, string>();
     for (const table of model.tables.values()) {
       // The ones to keep first: so an index is only ever redundant to one ranked before it.
-      const ranked = indexesOf(model, table).sort((a, b) => keepRank(group, a, b));
+      const ranked = indexesOf(model, table);
+      if (ranked.length < 2) continue;
+      ranked.sort((a, b) => keepRank(group, a, b));
       ranked.forEach((index, i) => {
         // A PRIMARY KEY or UNIQUE constraint is never the one to drop.
         if (index.constraint) return;
-        const keepers = ranked.slice(0, i).filter((other) => makesRedundant(table, other, index));
+        let keepers: Index[] | undefined;
+        for (let k = 0; k < i; k++) {
+          if (makesRedundant(table, ranked[k], index, predicates)) (keepers ??= []).push(ranked[k]);
+        }
+        if (!keepers) return;
         const keeper = keepers.find((k) => sameElements(k.elements, index.elements)) ?? keepers[0];
-        if (!keeper) return;
         const identical = sameElements(keeper.elements, index.elements);
         if (table.prisma) {
           reportPrisma(context, model, table, index, keeper, identical);
@@ -74,8 +80,14 @@ function keepRank(group: FileGroup, a: Index, b: Index): number {
 }
 
 /** True when `keeper` serves every lookup `index` serves and enforces all it enforces. */
-function makesRedundant(table: Table, keeper: Index, index: Index): boolean {
-  if (keeper.method !== index.method || predicateKey(keeper) !== predicateKey(index)) return false;
+function makesRedundant(table: Table, keeper: Index, index: Index, predicates: Map<Index, string>): boolean {
+  if (keeper.method !== index.method) return false;
+  // Each way of being redundant needs the keeper to start with the index's elements.
+  if (keeper.elements.length < index.elements.length) return false;
+  for (let i = 0; i < index.elements.length; i++) {
+    if (!sameElement(keeper.elements[i], index.elements[i])) return false;
+  }
+  if (predicateKey(keeper, predicates) !== predicateKey(index, predicates)) return false;
   const covered = new Set([...keeper.elements.flatMap((e) => e.column ?? []), ...keeper.include]);
   if (!index.include.every((c) => covered.has(c))) return false;
   if (index.unique) {
@@ -115,10 +127,14 @@ function sameElement(a: IndexElement, b: IndexElement): boolean {
 }
 
 /** The predicate of a partial index, without source positions ('' for a full index). */
-function predicateKey(index: Index): string {
-  return index.predicateNode
-    ? JSON.stringify(index.predicateNode, (k, v) => (k === 'location' ? undefined : v))
-    : '';
+function predicateKey(index: Index, predicates: Map<Index, string>): string {
+  if (!index.predicateNode) return '';
+  let k = predicates.get(index);
+  if (k === undefined) {
+    k = JSON.stringify(index.predicateNode, (k, v) => (k === 'location' ? undefined : v));
+    predicates.set(index, k);
+  }
+  return k;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { editableInPlace, replaceRange } from '../fixes/sql';
 import type { Column, Table } from '../model/schema';
-import { isOwnColumn, nameWords } from '../model/queries';
+import { columnsWhere, isOwnColumn, nameWords } from '../model/queries';
 import { modelEditor } from '../prisma/fixes';
 import { columnLabel } from './messages';
 import type { Rule, RuleContext } from './rule';
@@ -85,38 +85,37 @@ export const floatForMoney: Rule = {
   },
   check(context) {
     const { model, group } = context;
-    for (const table of model.tables.values()) {
-      for (const column of table.columns) {
-        // A copy (PARTITION OF, LIKE) is reported where its source defines it.
-        if (!isOwnColumn(table, column)) continue;
-        const { type } = column;
-        const isFloat = type.name in FLOAT_TYPES;
-        if ((!isFloat && type.name !== 'money') || type.schema) continue;
-        if (!namesMoney(column.name)) continue;
-        if (column.prisma) {
-          reportPrisma(context, table, column);
-          continue;
-        }
-        const label = columnLabel(table, column);
-        const newType = `numeric(12,2)${'[]'.repeat(type.arrayDims)}`;
-        const canFix = type.range && editableInPlace(group, type.range.file) && defaultFitsNumeric(column);
-        context.report({
-          range: type.range ?? column.origin.range,
-          message: isFloat
-            ? `Column ${label} uses ${FLOAT_TYPES[type.name]} for money`
-            : `Column ${label} uses the money type`,
-          fixes:
-            canFix && type.range
-              ? [
-                  {
-                    title: `Change ${label} to ${newType}`,
-                    edits: [replaceRange(type.range, newType)],
-                    preferred: true,
-                  },
-                ]
-              : [],
-        });
+    const types = (name: string) => name in FLOAT_TYPES || name === 'money';
+    for (const { table, column } of columnsWhere(model, { type: types })) {
+      // A copy (PARTITION OF, LIKE) is reported where its source defines it.
+      if (!isOwnColumn(table, column)) continue;
+      const { type } = column;
+      const isFloat = type.name in FLOAT_TYPES;
+      if ((!isFloat && type.name !== 'money') || type.schema) continue;
+      if (!namesMoney(column.name)) continue;
+      if (column.prisma) {
+        reportPrisma(context, table, column);
+        continue;
       }
+      const label = columnLabel(table, column);
+      const newType = `numeric(12,2)${'[]'.repeat(type.arrayDims)}`;
+      const canFix = type.range && editableInPlace(group, type.range.file) && defaultFitsNumeric(column);
+      context.report({
+        range: type.range ?? column.origin.range,
+        message: isFloat
+          ? `Column ${label} uses ${FLOAT_TYPES[type.name]} for money`
+          : `Column ${label} uses the money type`,
+        fixes:
+          canFix && type.range
+            ? [
+                {
+                  title: `Change ${label} to ${newType}`,
+                  edits: [replaceRange(type.range, newType)],
+                  preferred: true,
+                },
+              ]
+            : [],
+      });
     }
   },
 };

@@ -1,10 +1,9 @@
-import { scanSync } from 'libpg-query';
 import type { Fix, SourceRange } from '../findings';
 import { editableInPlace, insertAt } from '../fixes/sql';
 import { effectivelyNotNull, findColumn, foreignKeys } from '../model/queries';
 import type { Constraint, FkAction, SchemaModel, Table } from '../model/schema';
+import { scanText } from '../parse/scan';
 import { fieldAttributeRange, setAttributeArgument } from '../prisma/fixes';
-import { ByteMap } from '../text';
 import { columnsLabelOf, tableLabel } from './messages';
 import type { Rule, RuleContext } from './rule';
 
@@ -87,10 +86,7 @@ function onDeleteFixes(
  * order, and NOT VALID / DEFERRABLE after both). Also says whether the key is DEFERRABLE.
  */
 function actionPlace(clause: string): { offset: number; deferrable: boolean } | undefined {
-  const bytes = new ByteMap(clause);
-  const tokens = scanSync(clause).tokens.filter(
-    (t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT',
-  );
+  const tokens = scanText(clause, true)!;
   const word = (i: number) => tokens[i]?.text.toUpperCase();
   let i = tokens.findIndex((t) => t.text.toUpperCase() === 'REFERENCES');
   if (i < 0) return undefined;
@@ -103,7 +99,7 @@ function actionPlace(clause: string): { offset: number; deferrable: boolean } | 
   if (word(i + 1) === 'MATCH') i += 2;
   if (i >= tokens.length) return undefined;
   const deferrable = tokens.some((t, k) => t.text.toUpperCase() === 'DEFERRABLE' && word(k - 1) !== 'NOT');
-  return { offset: bytes.toUtf16(tokens[i].end), deferrable };
+  return { offset: tokens[i].end, deferrable };
 }
 
 /** Prisma's names of the referential actions. */

@@ -1,11 +1,16 @@
 /** The registry: every rule, in the catalogue's order. */
+import { addColumnNotNullWithoutDefault } from './add-column-not-null-without-default';
+import { addForeignKeyValidating } from './add-foreign-key-validating';
+import { alterColumnType } from './alter-column-type';
 import { booleanNullable } from './boolean-nullable';
+import { createIndexNonConcurrently } from './create-index-non-concurrently';
 import { duplicateIndex } from './duplicate-index';
 import { floatForMoney } from './float-for-money';
 import { foreignKeyTypeMismatch } from './foreign-key-type-mismatch';
 import { foreignKeyWithoutIndex } from './foreign-key-without-index';
 import { foreignKeyWithoutOnDelete } from './foreign-key-without-on-delete';
 import { migrationFails } from './migration-fails';
+import { migrationWithoutDown } from './migration-without-down';
 import { missingAuditColumns } from './missing-audit-columns';
 import { missingCheckConstraint } from './missing-check-constraint';
 import { missingDefault } from './missing-default';
@@ -14,9 +19,12 @@ import { policyWithoutRls } from './policy-without-rls';
 import { preferIdentity } from './prefer-identity';
 import { preferJsonb } from './prefer-jsonb';
 import { primaryKeyType } from './primary-key-type';
+import { queryWithoutTenantFilter } from './query-without-tenant-filter';
+import { renameOrDrop } from './rename-or-drop';
 import { rlsEnabledWithoutPolicy } from './rls-enabled-without-policy';
 import { rlsNotForced } from './rls-not-forced';
 import type { Rule } from './rule';
+import { setNotNullValidating } from './set-not-null-validating';
 import { softDeleteUnique } from './soft-delete-unique';
 import { softDeleteWithoutPartialIndex } from './soft-delete-without-partial-index';
 import { syntaxError } from './syntax-error';
@@ -56,6 +64,14 @@ export const allRules: readonly Rule[] = [
   tenantUniqueWithoutTenant,
   tenantIndexNotLeading,
   tenantColumnNullable,
+  queryWithoutTenantFilter,
+  createIndexNonConcurrently,
+  addColumnNotNullWithoutDefault,
+  addForeignKeyValidating,
+  alterColumnType,
+  setNotNullValidating,
+  renameOrDrop,
+  migrationWithoutDown,
   syntaxError,
   migrationFails,
 ];

@@ -3,11 +3,14 @@
  * each with the tables it acts on as they stood (see `StatementEvent`), and whether it runs inside
  * a transaction block — because the tool wraps the file in one, or because the file wrote BEGIN.
  */
-import type { SourceRange } from '../findings';
-import type { StatementEvent } from '../model/schema';
-import { nodeOffset, type PgNode } from '../parse/sql';
-import type { MigrationInfo } from '../project';
+import type { SourceRange, TextEdit } from '../findings';
+import { truncateName, typeFromNode } from '../model/build-sql';
+import { key, type QualifiedName, type SchemaModel, type StatementEvent } from '../model/schema';
+import { nodeOffset, statementTokens, type PgNode } from '../parse/sql';
+import { migrationName, migrationTimestamp } from '../prisma/migrations';
+import type { FileGroup, MigrationInfo } from '../project';
 import type { RuleContext } from './rule';
+import { sendsFileAsOneQuery as toolSendsFileAsOneQuery } from '../workspace/migrations';
 
 export interface MigrationStep extends StatementEvent {
   /** The tool's facts about the file (undefined for a stand-alone file). */
@@ -49,13 +52,21 @@ export function migrationSteps(context: RuleContext): MigrationStep[] {
     }
     const migration = context.group.migrations.get(event.file);
     const toolTransaction = migration?.transactional ?? false;
-    steps.push({
-      ...event,
-      ...(migration ? { migration } : {}),
+    const step: MigrationStep = {
+      file: event.file,
+      kind: event.kind,
+      node: event.node,
+      stmt: event.stmt,
+      parsed: event.parsed,
+      searchPath: event.searchPath,
+      inDoBlock: event.inDoBlock,
+      tables: event.tables,
       toolTransaction,
       explicitTransaction: explicit,
       inTransaction: toolTransaction || explicit || event.inDoBlock,
-    });
+    };
+    if (migration) step.migration = migration;
+    steps.push(step);
   }
   cache.set(history, steps);
   return steps;
@@ -75,4 +86,239 @@ export function stepStatement(step: StatementEvent): SourceRange {
 export function alterCommands(step: StatementEvent): PgNode[] {
   if (step.kind !== 'AlterTableStmt') return [];
   return ((step.node.cmds ?? []) as PgNode[]).flatMap((c) => (c.AlterTableCmd ? [c.AlterTableCmd] : []));
+}
+
+/**
+ * The range of each command of an ALTER TABLE step, in the order of `alterCommands(step)` (the
+ * parse gives commands no location): the statement's top-level, comma-separated list after the
+ * table's name, from the scanner's tokens. Empty when the tokens do not split into as many
+ * commands as the parse has.
+ */
+export function alterCommandRanges(step: StatementEvent): SourceRange[] {
+  const count = alterCommands(step).length;
+  if (count === 0) return [];
+  const tokens = statementTokens(step.parsed, step.stmt);
+  const nameAt = stepOffset(step, step.node.relation?.location as number | undefined);
+  let i = tokens.findIndex((t) => t.start >= nameAt);
+  if (i < 0) return [];
+  // The table's name: `t`, `app.t`, `"App"."T"`, then an optional `*` (inheritance children).
+  for (i++; tokens[i]?.text === '.'; i += 2);
+  if (tokens[i]?.text === '*') i++;
+  const ranges: SourceRange[] = [];
+  let depth = 0;
+  let from = i;
+  for (let j = i; j <= tokens.length; j++) {
+    const t = tokens[j];
+    if (t === undefined || (depth === 0 && t.text === ',')) {
+      if (j > from) ranges.push({ file: step.file, start: tokens[from].start, end: tokens[j - 1].end });
+      from = j + 1;
+    } else if (t.text === '(' || t.text === '[') depth++;
+    else if (t.text === ')' || t.text === ']') depth--;
+  }
+  return ranges.length === count ? ranges : [];
+}
+
+/**
+ * A free name for a helper `CHECK (column IS NOT NULL)` that lets SET NOT NULL skip its scan:
+ * `<table>_<column>_not_null_check`. Not `<table>_<column>_not_null`, the name PostgreSQL 18 gives
+ * the NOT NULL constraint itself (which would then become `…_not_null1`).
+ */
+export function notNullCheckName(model: SchemaModel, table: QualifiedName, column: string): string {
+  const now = model.tables.get(key(table.schema, table.name));
+  const taken = new Set(now?.constraints.map((c) => c.name) ?? []);
+  const base = `${table.name}_${column}_not_null_check`;
+  let name = truncateName(base);
+  for (let i = 1; taken.has(name); i++) name = truncateName(base.slice(0, 63 - `_${i}`.length)) + `_${i}`;
+  return name;
+}
+
+/**
+ * An edit that puts statements on their own lines right before or after the step's statement,
+ * indented like it (inside a DO block too); after a last statement that lacks its `;`, adds it.
+ */
+export function statementsBeside(
+  fileText: (path: string) => string,
+  step: StatementEvent,
+  where: 'before' | 'after',
+  lines: readonly string[],
+): TextEdit {
+  const text = fileText(step.file);
+  const lineStart = text.lastIndexOf('\n', step.stmt.start - 1) + 1;
+  const lead = text.slice(lineStart, step.stmt.start);
+  const indent = /^[ \t]*$/.test(lead) ? lead : '';
+  if (where === 'before') {
+    const at = step.stmt.start;
+    return { file: step.file, start: at, end: at, newText: lines.map((l) => `${l}\n${indent}`).join('') };
+  }
+  const at = step.stmt.endWithTerminator;
+  const terminator = at > step.stmt.end ? '' : ';';
+  return {
+    file: step.file,
+    start: at,
+    end: at,
+    newText: terminator + lines.map((l) => `\n${indent}${l}`).join(''),
+  };
+}
+
+/** A column as the statements before a step left it. */
+export interface ColumnBefore {
+  /** Its type as created or last changed; undefined when no statement of the group says. */
+  type?: ReturnType<typeof typeFromNode>;
+  /** The CREATE TABLE or ADD COLUMN that made it; undefined when no statement of the group did. */
+  createdBy?: MigrationStep;
+}
+
+/**
+ * The column `name` of the table `steps[index]` acts on, as it stood just before that step. The
+ * model holds the end state (a later ALTER … TYPE has replaced the type), so the history is read
+ * backwards: renames followed to the old name, the last ALTER … TYPE, then the ADD COLUMN or
+ * CREATE TABLE that made the column (an ADD COLUMN IF NOT EXISTS only when nothing earlier did).
+ */
+export function columnBefore(steps: readonly MigrationStep[], index: number, name: string): ColumnBefore {
+  const target = steps[index]?.tables[0];
+  if (!target) return {};
+  const same = (s: StatementEvent): boolean =>
+    s.tables.some((t) =>
+      target.table
+        ? t.table === target.table
+        : !t.table && t.name.schema === target.name.schema && t.name.name === target.name.name,
+    );
+  const created = target.table?.origin.statement;
+  let column = name;
+  let type: ColumnBefore['type'];
+  let maybe: { step: MigrationStep; type: ColumnBefore['type'] } | undefined;
+  const result = (createdBy?: MigrationStep, createdType?: ColumnBefore['type']): ColumnBefore => {
+    const t = type ?? createdType;
+    return { ...(t ? { type: t } : {}), ...(createdBy ? { createdBy } : {}) };
+  };
+  for (let i = index - 1; i >= 0; i--) {
+    const s = steps[i];
+    if (s.kind === 'CreateStmt' || s.kind === 'CreateTableAsStmt') {
+      if (!created || created.file !== s.file || created.start !== s.stmt.start) continue;
+      const def = ((s.node.tableElts ?? []) as PgNode[])
+        .map((e) => e.ColumnDef as PgNode | undefined)
+        .find((d) => d?.colname === column);
+      if (def) return result(s, def.typeName ? typeFromNode(def.typeName as PgNode) : undefined);
+      if (maybe) return result(maybe.step, maybe.type);
+      // LIKE, INHERITS, PARTITION OF, OF type, AS SELECT: the column may have come with the
+      // table, its type untold; a table that lists all its columns never had it.
+      const n = s.node;
+      const copied =
+        s.kind === 'CreateTableAsStmt' ||
+        n.partbound !== undefined ||
+        n.ofTypename !== undefined ||
+        (n.inhRelations ?? []).length > 0 ||
+        ((n.tableElts ?? []) as PgNode[]).some((e) => e.TableLikeClause);
+      return copied ? result(s) : result();
+    }
+    if (s.kind === 'RenameStmt' && s.node.renameType === 'OBJECT_COLUMN' && same(s)) {
+      if (s.node.newname === column) column = s.node.subname as string;
+      continue;
+    }
+    if (s.kind !== 'AlterTableStmt' || !same(s)) continue;
+    const cmds = alterCommands(s);
+    for (let k = cmds.length - 1; k >= 0; k--) {
+      const cmd = cmds[k];
+      const def = cmd.def?.ColumnDef as PgNode | undefined;
+      if (cmd.subtype === 'AT_AlterColumnType' && cmd.name === column && def?.typeName) {
+        type ??= typeFromNode(def.typeName as PgNode);
+      } else if (cmd.subtype === 'AT_AddColumn' && def?.colname === column) {
+        const added = def.typeName ? typeFromNode(def.typeName as PgNode) : undefined;
+        if (!cmd.missing_ok) return result(s, added);
+        maybe = { step: s, type: added };
+      } else if (cmd.subtype === 'AT_DropColumn' && cmd.name === column) {
+        // Dropped here: whatever made the column came later.
+        return maybe ? result(maybe.step, maybe.type) : result();
+      }
+    }
+  }
+  return maybe ? result(maybe.step, maybe.type) : result();
+}
+
+/** Files of a new migration, and its name (`20240301120000_validate_orders_fk`, `V3__validate_orders_fk`). */
+export interface NewMigration {
+  name: string;
+  files: { file: string; text: string }[];
+}
+
+/**
+ * A new migration that runs after every migration of the group, laid out as the group's tool lays
+ * out its own (Supabase, dbmate and Flyway files, Prisma and diesel folders, a golang-migrate
+ * up/down pair), with a version after the newest: the current time where versions are 14-digit
+ * timestamps, else the next number (Flyway: the next major version). Undefined for folders that
+ * belong to no tool (numbered, plain).
+ */
+export function newMigration(
+  group: FileGroup,
+  slug: string,
+  up: string,
+  down: string,
+  now: Date = new Date(),
+): NewMigration | undefined {
+  const info = group.migrations.get(group.files[group.files.length - 1]);
+  if (!info) return undefined;
+  // Flyway's `1.2.3` orders by its first part first; diesel's version has lost its dashes.
+  const versions = [...group.migrations.values()]
+    .map((m) => m.version.split(/[._]/)[0])
+    .filter((v) => /^\d+$/.test(v));
+  if (versions.length === 0) return undefined;
+  const latest = versions.reduce((a, b) => (BigInt(b) > BigInt(a) ? b : a));
+  const stamp = migrationTimestamp(now);
+  const version =
+    latest.length === 14 && BigInt(stamp) > BigInt(latest)
+      ? stamp
+      : (BigInt(latest) + 1n).toString().padStart(latest.length, '0');
+  const slugName = migrationName(slug);
+  const name = `${version}_${slugName}`;
+  const at = (file: string) => (info.folder === '' ? file : `${info.folder}/${file}`);
+  const text = (sql: string) => (sql.endsWith('\n') ? sql : `${sql}\n`);
+  switch (info.tool) {
+    case 'supabase':
+      return { name, files: [{ file: at(`${name}.sql`), text: text(up) }] };
+    case 'prisma':
+      return { name, files: [{ file: at(`${name}/migration.sql`), text: text(up) }] };
+    case 'golang-migrate':
+      return {
+        name,
+        files: [
+          { file: at(`${name}.up.sql`), text: text(up) },
+          { file: at(`${name}.down.sql`), text: text(down) },
+        ],
+      };
+    case 'dbmate':
+      return {
+        name,
+        files: [
+          { file: at(`${name}.sql`), text: `-- migrate:up\n${text(up)}\n-- migrate:down\n${text(down)}` },
+        ],
+      };
+    case 'flyway': {
+      const flyway = `V${version}__${slugName}`;
+      return { name: flyway, files: [{ file: at(`${flyway}.sql`), text: text(up) }] };
+    }
+    case 'diesel': {
+      if (version.length !== 14) return undefined;
+      const d = version;
+      const folder = `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}-${d.slice(8)}_${slugName}`;
+      return {
+        name: folder,
+        files: [
+          { file: at(`${folder}/up.sql`), text: text(up) },
+          { file: at(`${folder}/down.sql`), text: text(down) },
+        ],
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The tool sends the whole file (dbmate: its up section) to PostgreSQL as one query, and PostgreSQL
+ * runs a query of several statements as one transaction, whatever the tool's own transaction
+ * setting (golang-migrate without `x-multi-statement`, dbmate, diesel, Prisma Migrate, Supabase).
+ * The other tools, and psql, send one statement at a time.
+ */
+export function sendsFileAsOneQuery(migration: MigrationInfo | undefined): boolean {
+  return migration !== undefined && toolSendsFileAsOneQuery(migration.tool);
 }

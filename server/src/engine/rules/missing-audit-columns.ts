@@ -1,6 +1,7 @@
 import type { TextEdit } from '../findings';
 import { editableInPlace, insertAt, quoteIdent } from '../fixes/sql';
 import {
+  columnNamesLike,
   columnsWithInherited,
   isJoinTable,
   isOwnColumn,
@@ -37,6 +38,8 @@ export const missingAuditColumns: Rule = {
   check(context) {
     const { model, config } = context;
     const { created, updated } = config.auditColumns;
+    // The names of the model's columns that are the audit columns in some case style.
+    const auditNames = [columnNamesLike(model, created), columnNamesLike(model, updated)];
     for (const table of model.tables.values()) {
       // A partition has its parent's columns; a foreign table's rows live elsewhere; a temporary
       // table is scratch space.
@@ -49,14 +52,13 @@ export const missingAuditColumns: Rule = {
         if (!config.auditExemptTables.includes(table.prisma.model)) reportPrisma(context, table, columns);
         continue;
       }
+      const absent = [created, updated].filter((_, i) => !columns.some((c) => auditNames[i].has(c.name)));
+      if (absent.length === 0) continue;
       const like = namingStyle(
         columns.map((c) => c.name),
         [created, updated],
       );
-      const missing = [created, updated]
-        .filter((name) => !columns.some((c) => sameName(c.name, name)))
-        .map((name) => (like ? styledLike(name, like) : name));
-      if (missing.length === 0) continue;
+      const missing = absent.map((name) => (like ? styledLike(name, like) : name));
       const names = missing.join(' and ');
       const plural = missing.length > 1 ? 'columns' : 'column';
       const edits = appendColumnEdits(

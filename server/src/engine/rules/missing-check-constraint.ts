@@ -1,7 +1,7 @@
 import type { Fix, TextEdit } from '../findings';
 import { editableInPlace, insertAt, quoteIdent, quoteLiteral } from '../fixes/sql';
 import {
-  checksOn,
+  columnsWhere,
   domainOf,
   foreignKeys,
   indexesOf,
@@ -65,6 +65,19 @@ const NUMBER_TYPES = new Set(['int2', 'int4', 'int8', 'numeric']);
 
 type Kind = 'status' | 'amount';
 
+/** False when the name alone rules out both kinds: no status word last, no amount word. */
+function mayNeedCheck(name: string): boolean {
+  const words = nameWords(name);
+  return STATUS_WORDS.has(words[words.length - 1]) || words.some((w) => AMOUNT_WORDS.has(w));
+}
+
+/** `checksOn(table, column).length > 0`, without the list. */
+function hasCheckOn(table: Table, column: string): boolean {
+  return table.constraints.some(
+    (c) => c.kind === 'check' && (c.columns.includes(column) || (c.checkColumns ?? []).includes(column)),
+  );
+}
+
 /** What the column is, by its name and type; undefined when it is neither. */
 function kindOf(model: SchemaModel, table: Table, column: Column, typeName: string): Kind | undefined {
   const words = nameWords(column.name);
@@ -127,44 +140,49 @@ export const missingCheckConstraint: Rule = {
   },
   check(context) {
     const { model } = context;
-    for (const table of model.tables.values()) {
+    let keyColumnsOf: Table | undefined;
+    let keyColumns = new Set<string>();
+    // Only a status-like or an amount-like name can be either kind (see kindOf): the columns of
+    // other names are never read.
+    for (const { table, column } of columnsWhere(model, { name: mayNeedCheck })) {
       // A partition has its parent's CHECK constraints: the parent's finding covers it.
       if (isPartition(table)) continue;
-      const keyColumns = new Set([
-        ...(primaryKey(table)?.columns ?? []),
-        ...foreignKeys(table).flatMap((fk) => fk.columns),
-      ]);
-      for (const column of table.columns) {
-        if (!isOwnColumn(table, column) || keyColumns.has(column.name)) continue;
-        if (column.generated || column.identity || column.serial) continue;
-        if (checksOn(table, column.name).length > 0) continue;
-        const base = baseTypeOf(model, column);
-        if (base === 'checked' || base.arrayDims > 0) continue;
-        const kind = kindOf(model, table, column, base.name);
-        if (!kind) continue;
-        if (column.prisma) {
-          // Prisma cannot declare a CHECK: an enum is its answer to a status; an amount's CHECK
-          // can only be written in a migration. No fix in the schema.
-          const label = columnLabel(table, column);
-          context.report({
-            range: column.nameRange,
-            message:
-              kind === 'status'
-                ? `Field ${label} accepts any text: no enum or relation limits it`
-                : `Field ${label} has no CHECK against negative values (Prisma cannot declare one: add it in a migration)`,
-          });
-          continue;
-        }
+      if (keyColumnsOf !== table) {
+        keyColumnsOf = table;
+        keyColumns = new Set([
+          ...(primaryKey(table)?.columns ?? []),
+          ...foreignKeys(table).flatMap((fk) => fk.columns),
+        ]);
+      }
+      if (!isOwnColumn(table, column) || keyColumns.has(column.name)) continue;
+      if (column.generated || column.identity || column.serial) continue;
+      if (hasCheckOn(table, column.name)) continue;
+      const base = baseTypeOf(model, column);
+      if (base === 'checked' || base.arrayDims > 0) continue;
+      const kind = kindOf(model, table, column, base.name);
+      if (!kind) continue;
+      if (column.prisma) {
+        // Prisma cannot declare a CHECK: an enum is its answer to a status; an amount's CHECK
+        // can only be written in a migration. No fix in the schema.
         const label = columnLabel(table, column);
         context.report({
           range: column.nameRange,
           message:
             kind === 'status'
-              ? `Column ${label} accepts any text: no CHECK, enum or foreign key limits it`
-              : `Column ${label} has no CHECK against negative values`,
-          fixes: checkFix(context, table, column, kind),
+              ? `Field ${label} accepts any text: no enum or relation limits it`
+              : `Field ${label} has no CHECK against negative values (Prisma cannot declare one: add it in a migration)`,
         });
+        continue;
       }
+      const label = columnLabel(table, column);
+      context.report({
+        range: column.nameRange,
+        message:
+          kind === 'status'
+            ? `Column ${label} accepts any text: no CHECK, enum or foreign key limits it`
+            : `Column ${label} has no CHECK against negative values`,
+        fixes: checkFix(context, table, column, kind),
+      });
     }
   },
 };

@@ -2,6 +2,7 @@ import type { Fix } from '../findings';
 import { editableInPlace } from '../fixes/sql';
 import {
   baseTypeName,
+  columnsWhere,
   effectivelyNotNull,
   hasDefault,
   isOwnColumn,
@@ -41,48 +42,49 @@ export const missingDefault: Rule = {
   },
   check(context) {
     const { model, config } = context;
-    for (const table of model.tables.values()) {
+    const created = (name: string) => sameName(name, config.auditColumns.created);
+    // Only a creation timestamp (by its name) or a boolean can be either finding.
+    const candidates = columnsWhere(model, { name: created, type: (type) => type === 'bool' });
+    for (const { table, column } of candidates) {
       // A partition's columns are its parent's: the parent's finding covers them.
       if (isPartition(table) || table.kind === 'foreign table') continue;
-      for (const column of table.columns) {
-        // A copy (LIKE) is reported where its source defines it.
-        if (!isOwnColumn(table, column)) continue;
-        if (column.generated || column.identity || hasDefault(column)) continue;
-        if (addedNotNullToExistingTable(table, column)) continue;
-        const prisma = column.prisma !== undefined;
-        const label = columnLabel(table, column);
-        if (sameName(column.name, config.auditColumns.created)) {
-          if (column.type.arrayDims > 0 || !TIMESTAMP_TYPES.has(baseTypeName(model, column))) continue;
-          // A BEFORE INSERT trigger may fill it.
-          if (setByInsertTrigger(context, table)) continue;
-          const notNull = !effectivelyNotNull(model, table, column);
-          const title = prisma
-            ? `Add @default(now()) to ${label}${notNull ? ' and make it required' : ''}`
-            : `Add ${notNull ? 'NOT NULL ' : ''}DEFAULT now() to ${label}`;
-          context.report({
-            range: column.origin.range,
-            message: `${prisma ? 'Field' : 'Column'} ${label} has no default`,
-            fixes: defaultFix(context, table, column, title, { notNull, default: 'now()' }),
-          });
-        } else if (isPlainBoolean(column) && effectivelyNotNull(model, table, column)) {
-          // A boolean key column is an identifier, not a flag with a usual value.
-          if (primaryKey(table)?.columns.includes(column.name)) continue;
-          context.report({
-            range: column.origin.range,
-            message: prisma
-              ? `Field ${label} is a required Boolean without a default`
-              : `Column ${label} is a NOT NULL boolean without a default`,
-            fixes: defaultFix(
-              context,
-              table,
-              column,
-              `Add ${prisma ? '@default(false)' : 'DEFAULT false'} to ${label}`,
-              {
-                default: 'false',
-              },
-            ),
-          });
-        }
+      // A copy (LIKE) is reported where its source defines it.
+      if (!isOwnColumn(table, column)) continue;
+      if (column.generated || column.identity || hasDefault(column)) continue;
+      if (addedNotNullToExistingTable(table, column)) continue;
+      const prisma = column.prisma !== undefined;
+      const label = columnLabel(table, column);
+      if (created(column.name)) {
+        if (column.type.arrayDims > 0 || !TIMESTAMP_TYPES.has(baseTypeName(model, column))) continue;
+        // A BEFORE INSERT trigger may fill it.
+        if (setByInsertTrigger(context, table)) continue;
+        const notNull = !effectivelyNotNull(model, table, column);
+        const title = prisma
+          ? `Add @default(now()) to ${label}${notNull ? ' and make it required' : ''}`
+          : `Add ${notNull ? 'NOT NULL ' : ''}DEFAULT now() to ${label}`;
+        context.report({
+          range: column.origin.range,
+          message: `${prisma ? 'Field' : 'Column'} ${label} has no default`,
+          fixes: defaultFix(context, table, column, title, { notNull, default: 'now()' }),
+        });
+      } else if (isPlainBoolean(column) && effectivelyNotNull(model, table, column)) {
+        // A boolean key column is an identifier, not a flag with a usual value.
+        if (primaryKey(table)?.columns.includes(column.name)) continue;
+        context.report({
+          range: column.origin.range,
+          message: prisma
+            ? `Field ${label} is a required Boolean without a default`
+            : `Column ${label} is a NOT NULL boolean without a default`,
+          fixes: defaultFix(
+            context,
+            table,
+            column,
+            `Add ${prisma ? '@default(false)' : 'DEFAULT false'} to ${label}`,
+            {
+              default: 'false',
+            },
+          ),
+        });
       }
     }
   },

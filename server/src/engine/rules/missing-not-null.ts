@@ -1,8 +1,8 @@
-import { scanSync } from 'libpg-query';
 import type { TextEdit } from '../findings';
 import { editableInPlace, insertAt, replaceRange } from '../fixes/sql';
 import {
   checksOn,
+  columnNamesLike,
   effectivelyNotNull,
   foreignKeys,
   hasDefault,
@@ -12,7 +12,7 @@ import {
 } from '../model/queries';
 import { tableKey, type Column, type Table } from '../model/schema';
 import { requiredFieldEdits } from '../prisma/fixes';
-import { ByteMap } from '../text';
+import { scanText } from '../parse/scan';
 import { columnLabel, tableLabel } from './messages';
 import type { RuleContext, Rule } from './rule';
 
@@ -39,11 +39,20 @@ export const missingNotNull: Rule = {
     category: 'schema design',
   },
   check(context) {
-    const { model, group } = context;
+    const { model, group, config } = context;
+    const created = columnNamesLike(model, config.auditColumns.created);
+    const updated = columnNamesLike(model, config.auditColumns.updated);
     for (const table of model.tables.values()) {
       // A partition's columns are its parent's: the parent's finding covers them.
       if (isPartition(table) || table.kind === 'foreign table') continue;
+      let fkColumns: Set<string> | undefined;
       for (const column of table.columns) {
+        // Only an audit column or a foreign key's column can have a message (see nullableMessage):
+        // that cheap test first.
+        if (!created.has(column.name) && !updated.has(column.name)) {
+          fkColumns ??= new Set(foreignKeys(table).flatMap((fk) => fk.columns));
+          if (!fkColumns.has(column.name)) continue;
+        }
         // A copy (LIKE) is reported where its source defines it.
         if (!isOwnColumn(table, column)) continue;
         // Booleans belong to boolean-nullable; a generated column follows its expression.
@@ -74,15 +83,20 @@ export const missingNotNull: Rule = {
 function nullableMessage(context: RuleContext, table: Table, column: Column): string | undefined {
   const { config } = context;
   const prisma = column.prisma !== undefined;
-  const label = columnLabel(table, column);
   // The tenant column is tenant-column-nullable's (with its foreign key to the tenants table).
   if (sameName(column.name, config.tenantColumn)) return undefined;
   const { created, updated } = config.auditColumns;
   // Without a default, a NULL created_at is missing-default's finding (its fix adds both), and a
   // NULL updated_at is the deliberate "never updated" design.
   if ((sameName(column.name, created) || sameName(column.name, updated)) && hasDefault(column)) {
+    const label = columnLabel(table, column);
     return prisma ? `Audit field ${label} is optional` : `Audit column ${label} is nullable`;
   }
+  // Most columns are in no foreign key: answered without building the lists below.
+  if (!table.constraints.some((c) => c.kind === 'foreign key' && c.columns.includes(column.name))) {
+    return undefined;
+  }
+  const label = columnLabel(table, column);
   const fks = foreignKeys(table).filter((fk) => fk.columns.includes(column.name));
   const cascade = fks.find((fk) => fk.onDelete === 'cascade');
   if (!cascade?.references) return undefined;
@@ -150,15 +164,8 @@ export function columnDefinitionEdits(
 ): TextEdit[] | undefined {
   const range = column.origin.range;
   const text = context.fileText(range.file).slice(range.start, range.end);
-  const bytes = new ByteMap(text);
-  let tokens;
-  try {
-    tokens = scanSync(text).tokens.filter(
-      (t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT',
-    );
-  } catch {
-    return undefined;
-  }
+  const tokens = scanText(text);
+  if (!tokens) return undefined;
   let depth = 0;
   let explicitNull: { start: number; end: number } | undefined;
   for (let i = 0; i < tokens.length; i++) {
@@ -166,14 +173,14 @@ export function columnDefinitionEdits(
     if (t.text === '(' || t.text === '[') depth++;
     else if (t.text === ')' || t.text === ']') depth--;
     if (depth !== 0) continue;
-    const word = t.keywordKind > 0 ? t.text.toUpperCase() : '';
+    const word = t.isKeyword ? t.kind : '';
     const prev = tokens[i - 1];
-    const prevWord = prev && prev.keywordKind > 0 ? prev.text.toUpperCase() : '';
+    const prevWord = prev && prev.isKeyword ? prev.kind : '';
     if (word === 'DEFAULT' && add.default !== undefined) return undefined;
     if (word === 'NULL' && prevWord === 'NOT') {
       if (add.notNull) return undefined;
     } else if (word === 'NULL' && prev && !VALUE_CONTEXT.has(prevWord) && !isOperator(prev)) {
-      explicitNull = { start: bytes.toUtf16(t.start), end: bytes.toUtf16(t.end) };
+      explicitNull = { start: t.start, end: t.end };
     }
   }
   const edits: TextEdit[] = [];
@@ -192,6 +199,6 @@ export function columnDefinitionEdits(
 }
 
 /** An operator token (`+`, `||`, `::`): what follows it is part of an expression. */
-function isOperator(token: { text: string; keywordKind: number }): boolean {
-  return token.keywordKind === 0 && /^[^\w"')\]$]/.test(token.text);
+function isOperator(token: { text: string; isKeyword: boolean }): boolean {
+  return !token.isKeyword && /^[^\w"')\]$]/.test(token.text);
 }

@@ -1,5 +1,5 @@
 import { editableInPlace, replaceRange } from '../fixes/sql';
-import { isOwnColumn } from '../model/queries';
+import { columnsWhere, isOwnColumn } from '../model/queries';
 import type { Column, Table } from '../model/schema';
 import { modelEditor } from '../prisma/fixes';
 import { columnLabel } from './messages';
@@ -27,34 +27,32 @@ export const preferJsonb: Rule = {
   },
   check(context) {
     const { model, group } = context;
-    for (const table of model.tables.values()) {
-      for (const column of table.columns) {
-        // A copy (PARTITION OF, LIKE) is reported where its source defines it.
-        if (!isOwnColumn(table, column)) continue;
-        const { type } = column;
-        if (type.name !== 'json' || type.schema) continue;
-        if (column.prisma) {
-          reportPrisma(context, table, column);
-          continue;
-        }
-        const label = columnLabel(table, column);
-        // json[] has the same problems as json: keep the dimensions.
-        const newType = `jsonb${'[]'.repeat(type.arrayDims)}`;
-        context.report({
-          range: type.range ?? column.origin.range,
-          message: `Column ${label} uses json instead of jsonb`,
-          fixes:
-            type.range && editableInPlace(group, type.range.file)
-              ? [
-                  {
-                    title: `Change ${label} to ${newType}`,
-                    edits: [replaceRange(type.range, newType)],
-                    preferred: true,
-                  },
-                ]
-              : [],
-        });
+    for (const { table, column } of columnsWhere(model, { type: (name) => name === 'json' })) {
+      // A copy (PARTITION OF, LIKE) is reported where its source defines it.
+      if (!isOwnColumn(table, column)) continue;
+      const { type } = column;
+      if (type.name !== 'json' || type.schema) continue;
+      if (column.prisma) {
+        reportPrisma(context, table, column);
+        continue;
       }
+      const label = columnLabel(table, column);
+      // json[] has the same problems as json: keep the dimensions.
+      const newType = `jsonb${'[]'.repeat(type.arrayDims)}`;
+      context.report({
+        range: type.range ?? column.origin.range,
+        message: `Column ${label} uses json instead of jsonb`,
+        fixes:
+          type.range && editableInPlace(group, type.range.file)
+            ? [
+                {
+                  title: `Change ${label} to ${newType}`,
+                  edits: [replaceRange(type.range, newType)],
+                  preferred: true,
+                },
+              ]
+            : [],
+      });
     }
   },
 };

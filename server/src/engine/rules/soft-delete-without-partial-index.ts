@@ -103,8 +103,8 @@ export function softDeleteColumnOf(model: SchemaModel, table: Table, name: strin
 /**
  * Prisma: `@@index([id], map: "Post_active_idx", where: { deletedAt: null })` where the schema may
  * say it (the `partialIndexes` preview feature of Prisma 7.4+); otherwise a new migration folder
- * with the CREATE INDEX, and a suppression comment above the field that says where the index
- * is (Prisma's schema does not know it, so the finding would come back on every lint).
+ * with the CREATE INDEX (the lint reads the partial indexes of a schema's tables back from its
+ * Prisma migrations, so the finding goes once the migration is there).
  */
 function reportPrisma(
   context: RuleContext,
@@ -130,26 +130,20 @@ function reportPrisma(
       const edits = modelEditor(context.fileText, table).addBlockAttribute(attribute).edits();
       if (edits) fixes.push({ title: `Add partial index on ${described}`, edits, preferred: true });
     } else {
-      const sql = `CREATE INDEX ${quoteIdent(name)} ON ${tableRef(table)} (${columnList(keys.map((k) => k.name))}) WHERE ${quoteIdent(column.name)} IS NULL;`;
+      // Alone in its migration, the statement is not in a transaction block (Prisma Migrate sends
+      // migration.sql as one query): it can build the index without blocking writes to the table.
+      const sql = `CREATE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${tableRef(table)} (${columnList(keys.map((k) => k.name))}) WHERE ${quoteIdent(column.name)} IS NULL;`;
       const migration = newPrismaMigration(
         group,
         name,
-        `-- The partial index of ${modelName}'s live rows (${field} is null): Prisma's schema can declare it only with\n-- the partialIndexes preview feature (Prisma 7.4 and later). Written by db-expert (soft-delete-without-partial-index).\n${sql}\n`,
+        `-- The partial index of ${modelName}'s live rows (${field} is null): Prisma's schema can declare it only with\n-- the partialIndexes preview feature (Prisma 7.4 and later). Written by db-expert (soft-delete-without-partial-index).\n-- CONCURRENTLY keeps the table writable while the index builds; it needs the statement to stay alone in this file.\n${sql}\n`,
       );
-      const edits = modelEditor(context.fileText, table)
-        .addCommentAbove(
-          column.prisma.field,
-          `// db-expert-disable-next-line soft-delete-without-partial-index -- partial index ${name} in migration ${migration.folder}`,
-        )
-        .edits();
-      if (edits) {
-        fixes.push({
-          title: `Create migration ${migration.folder} with a partial index on ${described}`,
-          edits,
-          createFiles: [{ file: migration.file, text: migration.text }],
-          preferred: true,
-        });
-      }
+      fixes.push({
+        title: `Create migration ${migration.folder} with a partial index on ${described}`,
+        edits: [],
+        createFiles: [{ file: migration.file, text: migration.text }],
+        preferred: true,
+      });
     }
   }
   context.report({

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/config';
-import type { Fix, TextEdit } from '../findings';
+import type { Fix } from '../findings';
 import { quoteIdent, quoteLiteral, tableRef, tableStatementEdit } from '../fixes/sql';
 import { isOwnColumn } from '../model/queries';
 import type { Column, ColumnType, Policy, SchemaModel, Table } from '../model/schema';
@@ -13,7 +13,6 @@ import {
   ROW_COMMANDS,
   tenantColumn,
 } from '../model/tenancy';
-import { modelEditor } from '../prisma/fixes';
 import { newPrismaMigration } from '../prisma/migrations';
 import { fieldName, tableLabel } from './messages';
 import type { Rule, RuleContext } from './rule';
@@ -132,9 +131,8 @@ function enableSql(model: SchemaModel, table: Table, column: Column, config: Res
 /**
  * Prisma: a schema cannot say row level security, its migrations can. A new migration folder
  * `<timestamp>_enable_rls` enables it, with the tenant policy, on every model that has the tenant
- * field and neither RLS nor a policy; a comment above each tenant field says where (lint reads
- * RLS back from the project's Prisma migrations, but a project without them, or a lint of the
- * schema alone, would report the models again, and a second migration would repeat the policies).
+ * field and neither RLS nor a policy (the lint reads RLS and policies back from the schema's
+ * Prisma migrations, so the findings go once the migration is there).
  */
 function enableRlsMigration(context: RuleContext): Fix | undefined {
   const { model, config } = context;
@@ -146,26 +144,13 @@ function enableRlsMigration(context: RuleContext): Fix | undefined {
     tables.push({ table, column });
   }
   const migration = newPrismaMigration(context.group, 'enable_rls', '');
-  const sql: string[] = [];
-  const edits: TextEdit[] = [];
-  const names: string[] = [];
-  for (const { table, column } of tables) {
-    const comment = modelEditor(context.fileText, table)
-      .addCommentAbove(
-        column.prisma!.field,
-        `// db-expert-disable-next-line tenant-table-without-rls -- row level security in migration ${migration.folder}`,
-      )
-      .edits();
-    if (!comment) continue;
-    edits.push(...comment);
-    sql.push(...enableSql(model, table, column, config));
-    names.push(tableLabel(table));
-  }
-  if (sql.length === 0) return undefined;
+  if (tables.length === 0) return undefined;
+  const sql = tables.flatMap(({ table, column }) => enableSql(model, table, column, config));
+  const names = tables.map(({ table }) => tableLabel(table));
   const text = `-- Row level security keeps each tenant to its own rows; Prisma's schema cannot declare it.\n-- Written by db-expert (tenant-table-without-rls).\n${sql.join('\n')}\n`;
   return {
     title: `Create migration ${migration.folder} enabling row level security on ${names.join(', ')}`,
-    edits,
+    edits: [],
     createFiles: [{ file: migration.file, text }],
     preferred: true,
   };

@@ -1,4 +1,3 @@
-import { scanSync } from 'libpg-query';
 import type { Fix, SourceRange, TextEdit } from '../findings';
 import {
   columnList,
@@ -21,7 +20,7 @@ import {
 import type { Constraint, Index, Table } from '../model/schema';
 import { tableKey } from '../model/schema';
 import { isTenantTable, tenantColumn, tenantsTable } from '../model/tenancy';
-import { ByteMap } from '../text';
+import { scanText } from '../parse/scan';
 import { attributeFieldList, modelEditor } from '../prisma/fixes';
 import { fieldName, indexLabel } from './messages';
 import type { Rule, RuleContext } from './rule';
@@ -213,18 +212,11 @@ export function keyList(
   afterOn: boolean,
 ): { elements: { start: number; end: number }[] } | undefined {
   const text = context.fileText(range.file).slice(range.start, range.end);
-  let tokens;
-  try {
-    tokens = scanSync(text).tokens.filter(
-      (t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT',
-    );
-  } catch {
-    return undefined;
-  }
-  const bytes = new ByteMap(text);
+  const tokens = scanText(text);
+  if (!tokens) return undefined;
   let i = 0;
   if (afterOn) {
-    while (i < tokens.length && !(tokens[i].keywordKind > 0 && tokens[i].text.toUpperCase() === 'ON')) i++;
+    while (i < tokens.length && !(tokens[i].isKeyword && tokens[i].kind === 'ON')) i++;
   }
   while (i < tokens.length && tokens[i].text !== '(') i++;
   if (i >= tokens.length) return undefined;
@@ -236,7 +228,7 @@ export function keyList(
     const t = tokens[i];
     if (depth === 0 && (t.text === ',' || t.text === ')')) {
       if (first === undefined || last === undefined) return undefined;
-      elements.push({ start: range.start + bytes.toUtf16(first), end: range.start + bytes.toUtf16(last) });
+      elements.push({ start: range.start + first, end: range.start + last });
       first = last = undefined;
       if (t.text === ')') return { elements };
       continue;

@@ -2,11 +2,13 @@ import { editableInPlace, replaceRange } from '../fixes/sql';
 import type { Column, SchemaModel, Table } from '../model/schema';
 import {
   checksOn,
+  columnsWhere,
   findColumn,
   foreignKeys,
   isOwnColumn,
   isPartition,
   isTextType,
+  isTextTypeName,
   nameWords,
   primaryKey,
 } from '../model/queries';
@@ -51,9 +53,9 @@ function referencedKey(model: SchemaModel, table: Table, column: Column, base: s
   if (primaryKey(table)?.columns.includes(column.name)) return undefined;
   const names = new Set([base, `${base}s`, `${base}es`]);
   if (base.endsWith('y')) names.add(`${base.slice(0, -1)}ies`);
-  const matches = [...model.tables.values()].filter(
-    (t) => !isPartition(t) && names.has(nameWords(t.name).join('_')),
-  );
+  // (Only how many match matters, and which one when only one does: their order does not.)
+  const byWords = tablesByWords(model);
+  const matches = [...names].flatMap((name) => byWords.get(name) ?? []);
   const sameSchema = matches.filter((t) => t.schema === table.schema);
   const candidates = sameSchema.length > 0 ? sameSchema : matches;
   // Two tables that could be meant (customer and customers): the name is ambiguous.
@@ -67,6 +69,24 @@ function referencedKey(model: SchemaModel, table: Table, column: Column, base: s
   if (!type) return undefined;
   return { type, what: `a reference to ${tableLabel(target)}.${fieldName(target, key)} (${type})` };
 }
+
+/** The model's tables (not partitions) by the words of their names, joined with `_`. */
+function tablesByWords(model: SchemaModel): Map<string, Table[]> {
+  let map = tablesByWordsCache.get(model);
+  if (!map) {
+    map = new Map();
+    for (const t of model.tables.values()) {
+      if (isPartition(t)) continue;
+      const k = nameWords(t.name).join('_');
+      const list = map.get(k);
+      if (list) list.push(t);
+      else map.set(k, [t]);
+    }
+    tablesByWordsCache.set(model, map);
+  }
+  return map;
+}
+const tablesByWordsCache = new WeakMap<SchemaModel, Map<string, Table[]>>();
 
 const NOW_FUNCTIONS = new Set(['now', 'clock_timestamp', 'statement_timestamp', 'transaction_timestamp']);
 const UUID_FUNCTIONS = new Set(['gen_random_uuid', 'uuid_generate_v4', 'uuidv4', 'uuidv7']);
@@ -134,38 +154,41 @@ export const textForTypedData: Rule = {
   },
   check(context) {
     const { model, group } = context;
-    for (const table of model.tables.values()) {
-      const fkColumns = new Set(foreignKeys(table).flatMap((fk) => fk.columns));
-      for (const column of table.columns) {
-        // A copy (PARTITION OF, LIKE) is reported where its source defines it.
-        if (!isOwnColumn(table, column)) continue;
-        // A domain over text is a deliberate type; foreign-key-type-mismatch owns FK columns.
-        if (!isTextType(column) || column.type.schema || fkColumns.has(column.name)) continue;
-        const expected = expectedFromName(model, table, column);
-        if (!expected) continue;
-        if (column.prisma) {
-          reportPrisma(context, table, column, expected);
-          continue;
-        }
-        const label = columnLabel(table, column);
-        const range = column.type.range;
-        context.report({
-          range: range ?? column.origin.range,
-          message: `Column ${label} uses ${column.type.written} for ${expected.what}`,
-          fixes:
-            range &&
-            canChangeInPlace(context.fileText(range.file), table, column, expected.type) &&
-            editableInPlace(group, range.file)
-              ? [
-                  {
-                    title: `Change ${label} to ${expected.type}`,
-                    edits: [replaceRange(range, expected.type)],
-                    preferred: true,
-                  },
-                ]
-              : [],
-        });
+    let fkColumnsOf: Table | undefined;
+    let fkColumns = new Set<string>();
+    for (const { table, column } of columnsWhere(model, { type: isTextTypeName })) {
+      if (fkColumnsOf !== table) {
+        fkColumnsOf = table;
+        fkColumns = new Set(foreignKeys(table).flatMap((fk) => fk.columns));
       }
+      // A copy (PARTITION OF, LIKE) is reported where its source defines it.
+      if (!isOwnColumn(table, column)) continue;
+      // A domain over text is a deliberate type; foreign-key-type-mismatch owns FK columns.
+      if (!isTextType(column) || column.type.schema || fkColumns.has(column.name)) continue;
+      const expected = expectedFromName(model, table, column);
+      if (!expected) continue;
+      if (column.prisma) {
+        reportPrisma(context, table, column, expected);
+        continue;
+      }
+      const label = columnLabel(table, column);
+      const range = column.type.range;
+      context.report({
+        range: range ?? column.origin.range,
+        message: `Column ${label} uses ${column.type.written} for ${expected.what}`,
+        fixes:
+          range &&
+          canChangeInPlace(context.fileText(range.file), table, column, expected.type) &&
+          editableInPlace(group, range.file)
+            ? [
+                {
+                  title: `Change ${label} to ${expected.type}`,
+                  edits: [replaceRange(range, expected.type)],
+                  preferred: true,
+                },
+              ]
+            : [],
+      });
     }
   },
 };

@@ -1,6 +1,6 @@
 import { editableInPlace, replaceRange } from '../fixes/sql';
 import type { Fix } from '../findings';
-import { isOwnColumn } from '../model/queries';
+import { columnsWhere, isOwnColumn } from '../model/queries';
 import type { Column, Table } from '../model/schema';
 import { modelEditor } from '../prisma/fixes';
 import { columnLabel } from './messages';
@@ -28,35 +28,33 @@ export const timestampWithoutTimeZone: Rule = {
   },
   check(context) {
     const { model, group } = context;
-    for (const table of model.tables.values()) {
-      for (const column of table.columns) {
-        // A copy (PARTITION OF, LIKE) is reported where its source defines it.
-        if (!isOwnColumn(table, column)) continue;
-        const { type } = column;
-        // Arrays of timestamps are rare and deliberate; a schema-qualified name is a user type.
-        if (type.name !== 'timestamp' || type.arrayDims > 0 || type.schema) continue;
-        if (column.prisma) {
-          reportPrisma(context, table, column);
-          continue;
-        }
-        const label = columnLabel(table, column);
-        const newType = type.modifiers.length > 0 ? `timestamptz(${type.modifiers[0]})` : 'timestamptz';
-        const range = type.range ?? column.origin.range;
-        context.report({
-          range,
-          message: `Column ${label} uses timestamp without time zone`,
-          fixes:
-            type.range && editableInPlace(group, type.range.file)
-              ? [
-                  {
-                    title: `Change ${label} to ${newType}`,
-                    edits: [replaceRange(type.range, newType)],
-                    preferred: true,
-                  },
-                ]
-              : [],
-        });
+    for (const { table, column } of columnsWhere(model, { type: (name) => name === 'timestamp' })) {
+      // A copy (PARTITION OF, LIKE) is reported where its source defines it.
+      if (!isOwnColumn(table, column)) continue;
+      const { type } = column;
+      // Arrays of timestamps are rare and deliberate; a schema-qualified name is a user type.
+      if (type.name !== 'timestamp' || type.arrayDims > 0 || type.schema) continue;
+      if (column.prisma) {
+        reportPrisma(context, table, column);
+        continue;
       }
+      const label = columnLabel(table, column);
+      const newType = type.modifiers.length > 0 ? `timestamptz(${type.modifiers[0]})` : 'timestamptz';
+      const range = type.range ?? column.origin.range;
+      context.report({
+        range,
+        message: `Column ${label} uses timestamp without time zone`,
+        fixes:
+          type.range && editableInPlace(group, type.range.file)
+            ? [
+                {
+                  title: `Change ${label} to ${newType}`,
+                  edits: [replaceRange(type.range, newType)],
+                  preferred: true,
+                },
+              ]
+            : [],
+      });
     }
   },
 };

@@ -3,10 +3,10 @@ import { editableInPlace, insertAt, quoteIdent, tableRef } from '../fixes/sql';
 import { truncateName } from '../model/build-sql';
 import {
   baseTypeName,
+  columnNamesLike,
   columnsWithInherited,
   isOwnColumn,
   isPartition,
-  sameName,
   tableListed,
   triggersOn,
 } from '../model/queries';
@@ -40,14 +40,14 @@ export const updatedAtWithoutTrigger: Rule = {
     // Prisma migrations come from a schema whose `@updatedAt` has Prisma Client set the column.
     if (group.tool === 'prisma') return;
     const found: { table: Table; column: Column; range: SourceRange; at: Placement }[] = [];
+    // The names of the model's columns that are the configured updated_at in some case style.
+    const updatedNames = columnNamesLike(model, config.auditColumns.updated);
     for (const table of model.tables.values()) {
       // A partition runs its parent's triggers; a foreign table's rows live elsewhere; a temporary
       // table is scratch space; an exempt table needs no audit columns kept.
       if (isPartition(table) || table.kind === 'foreign table' || table.temporary) continue;
       if (tableListed(table, config.auditExemptTables)) continue;
-      const column = columnsWithInherited(model, table)?.find((c) =>
-        sameName(c.name, config.auditColumns.updated),
-      );
+      const column = columnsWithInherited(model, table)?.find((c) => updatedNames.has(c.name));
       if (!column || column.generated || column.type.arrayDims > 0) continue;
       // Only a timestamp is set to now(); an updated_at of another type is some other design.
       const type = baseTypeName(model, column);

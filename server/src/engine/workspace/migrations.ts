@@ -281,7 +281,7 @@ export function detectTransaction(tool: MigrationToolName, text: string, dieselM
  * unless it is alone in its file. Other tools (and psql) send one statement at a time.
  */
 export function sendsFileAsOneQuery(tool: MigrationToolName): boolean {
-  return tool === 'golang-migrate' || tool === 'dbmate' || tool === 'diesel' || tool === 'prisma';
+  return ['golang-migrate', 'dbmate', 'diesel', 'prisma', 'supabase'].includes(tool);
 }
 
 /**

@@ -1,0 +1,47 @@
+/**
+ * Parses kept between lints of the same files (the language server keeps one per project): a file
+ * whose text is unchanged is not parsed again, and a changed SQL file is parsed again statement by
+ * statement (`reparseSql`), so that a keystroke costs the parse of the statement it changed.
+ */
+import { parseSql, reparseSql, type ParsedSql } from './sql';
+
+export class ParseCache {
+  private readonly sql = new Map<string, ParsedSql>();
+  private chars = 0;
+
+  /**
+   * @param maxChars the texts whose parses are kept, in characters (the least recently parsed go
+   *   first): parse trees take many times their text's size in memory.
+   */
+  constructor(private readonly maxChars = 16_000_000) {}
+
+  /** The parse of a SQL file's text, from the file's previous parse where it can. */
+  sqlFile(path: string, text: string): ParsedSql {
+    const before = this.sql.get(path);
+    const parsed = before ? reparseSql(text, before) : parseSql(text);
+    if (before) {
+      this.sql.delete(path);
+      this.chars -= before.text.length;
+    }
+    this.sql.set(path, parsed);
+    this.chars += text.length;
+    for (const [p, old] of this.sql) {
+      if (this.chars <= this.maxChars || p === path) break;
+      this.sql.delete(p);
+      this.chars -= old.text.length;
+    }
+    return parsed;
+  }
+
+  /** Forgets a file (deleted, or no longer linted). */
+  delete(path: string): void {
+    const before = this.sql.get(path);
+    if (!before) return;
+    this.sql.delete(path);
+    this.chars -= before.text.length;
+  }
+
+  get size(): number {
+    return this.sql.size;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The language server (built) on a file large enough that its table cards are made after its
+ * diagnostics, when the worker is idle: a hover on a table finds its card once they are made, the
+ * schema model waits for them, and after an edit both show the new text.
+ */
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Hover, MarkupContent, Position } from 'vscode-languageserver-protocol';
+import { generateSchema } from '../../bench/generate-schema';
+import { buildIfStale, LspClient } from './client';
+
+const clients: LspClient[] = [];
+const temps: string[] = [];
+after(async () => {
+  await Promise.all(clients.map((c) => c.stop()));
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+
+function positionOf(text: string, offset: number): Position {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length - 1;
+  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
+}
+
+function markdown(h: Hover | null): string {
+  return h ? (h.contents as MarkupContent).value : '';
+}
+
+describe('language server (built), a large file', () => {
+  test('table cards made after the diagnostics: hover and the schema model find them, also after an edit', async () => {
+    const error = buildIfStale();
+    assert.equal(error, undefined, error);
+    const text = generateSchema(200_000, 9);
+    const root = mkdtempSync(join(tmpdir(), 'db-expert-lsp-large-'));
+    temps.push(root);
+    mkdirSync(join(root, '.git'));
+    writeFileSync(join(root, 'schema.sql'), text);
+    const c = await LspClient.start(root);
+    clients.push(c);
+    const uri = c.open(join(root, 'schema.sql'), text);
+    await c.nextFor(uri, (d) => d.length > 0);
+
+    const m = /CREATE TABLE (\w+)\.(\w+) \(/.exec(text)!;
+    const nameAt = m.index + `CREATE TABLE ${m[1]}.`.length + 1;
+    const card = async (t: string, at: number, name: string): Promise<string> => {
+      const end = Date.now() + 30_000;
+      for (;;) {
+        const md = markdown(await c.hover(uri, positionOf(t, at)));
+        if (md.includes(`\`${m[1]}.${name}\``)) return md;
+        if (Date.now() > end) throw new Error(`no card for ${name}: ${md}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    assert.match(await card(text, nameAt, m[2]), /\*\*table\*\*/);
+    const model = (await c.connection.sendRequest('dbExpert/schemaModel', { uri })) as string;
+    assert.match(model, new RegExp(`TABLE ${m[1]}\\.${m[2]} `));
+
+    // Renamed: the diagnostics come first, the cards of the new text after them.
+    const renamed = text.replace(m[0], `CREATE TABLE ${m[1]}.${m[2]}_renamed (`);
+    c.change(uri, renamed);
+    await c.nextFor(uri);
+    const after = (await c.connection.sendRequest('dbExpert/schemaModel', { uri })) as string;
+    assert.match(after, new RegExp(`TABLE ${m[1]}\\.${m[2]}_renamed `));
+    assert.doesNotMatch(after, new RegExp(`TABLE ${m[1]}\\.${m[2]} `));
+    assert.match(await card(renamed, nameAt, `${m[2]}_renamed`), /\*\*table\*\*/);
+  });
+});

@@ -61,6 +61,7 @@ describe('extension manifest', () => {
       'dbExpert.rules',
       'dbExpert.tenantColumn',
       'dbExpert.trace.server',
+      'dbExpert.verify',
     ]);
     assert.equal(props['dbExpert.enable'].type, 'boolean');
     assert.equal(props['dbExpert.enable'].default, true);

@@ -607,3 +607,22 @@ model Tag {
     });
   });
 });
+
+test('dbExpert.verify: the migrations run in PostgreSQL, and what it rejects is a migration-fails diagnostic', async () => {
+  const MF = 'migration-fails';
+  const up1 = 'CREATE TABLE customers (id bigint PRIMARY KEY);\n';
+  const up2 = 'ALTER TABLE custmers ADD COLUMN email text;\n';
+  const root = workspace({
+    'supabase/migrations/20240101000000_init.sql': up1,
+    'supabase/migrations/20240102000000_email.sql': up2,
+  });
+  const c = await start(root, { settings: { ...only(MF), verify: true } });
+  const uri = c.open(join(root, 'supabase/migrations/20240102000000_email.sql'), up2);
+  const diags = await c.waitFor(uri, (d) => d.some((x) => x.code === MF));
+  const failure = diags.find((x) => x.code === MF)!;
+  assert.match(message(failure), /relation "custmers" does not exist/);
+  assert.equal(failure.severity, 1);
+  // The typo fixed: PostgreSQL runs it, and the diagnostic goes.
+  c.change(uri, up2.replace('custmers', 'customers'));
+  await c.waitFor(uri, (d) => !d.some((x) => x.code === MF));
+});

@@ -14,6 +14,8 @@ import type { SourceFile } from '../engine/project';
 import { allRules } from '../engine/rules';
 import type { Rule } from '../engine/rules/rule';
 import { LineIndex } from '../engine/text';
+import { verifyProject } from '../engine/verify';
+import type { SyntaxErrorInfo } from '../engine/lint';
 import type { CardColumn, LintRequest, Loc, TableCard, UnitCards, UnitResult } from './protocol';
 
 /** Units up to this many characters get exact ranges (columns' constraints, FK actions) on their cards. */
@@ -57,6 +59,8 @@ export class Analyzer {
   private readonly parses = new Map<string, ParseCache>();
   /** Units (by project and key) whose rules read the other units' models at their last lint. */
   private readonly readsOthers = new Set<string>();
+  /** What the embedded PostgreSQL rejected, per unit, with the texts it ran (run again when they change). */
+  private readonly verified = new Map<string, { texts: string; failures: readonly SyntaxErrorInfo[] }>();
   /** Table cards of large units still to make, by project and unit (the newest last). */
   private readonly pendingCards = new Map<
     string,
@@ -97,6 +101,29 @@ export class Analyzer {
     return { ...pending.cards, tablesJson: JSON.stringify(tables) };
   }
 
+  /**
+   * `dbExpert.verify`: the unit's migrations run in an embedded PostgreSQL, again only when their
+   * texts changed since the last run (a run takes seconds; a keystroke elsewhere does not pay it).
+   */
+  private async verifyFailures(
+    key: string,
+    files: readonly SourceFile[],
+    request: LintRequest,
+  ): Promise<readonly SyntaxErrorInfo[]> {
+    const sql = files.filter((f) => f.path.toLowerCase().endsWith('.sql'));
+    const texts = JSON.stringify(sql.map((f) => [f.path, f.text]));
+    const known = this.verified.get(key);
+    if (known?.texts === texts) return known.failures;
+    let failures: readonly SyntaxErrorInfo[] = [];
+    try {
+      failures = (await verifyProject(sql, { config: request.config })).failures;
+    } catch {
+      // A run that cannot start (no PGlite) reports nothing rather than break the lint.
+    }
+    this.verified.set(key, { texts, failures });
+    return failures;
+  }
+
   /** Lints the request's units in order, handing each result to `onUnit` as it is done. */
   async lint(request: LintRequest, onUnit: (unit: UnitResult) => void): Promise<{ restart: boolean }> {
     let texts = this.projects.get(request.project);
@@ -135,6 +162,9 @@ export class Analyzer {
           ruleOverrides: request.overrides,
           rules: this.rulesFor(files),
           parseCache: parses,
+          ...(request.verify
+            ? { verifyFailures: await this.verifyFailures(pendingKey, files, request) }
+            : {}),
         };
         // The unit alone, unless its rules read the other units' models (a query file beside the
         // migrations that create its tables): then with the project's other files, for those.

@@ -163,11 +163,17 @@ export class Project {
   }
 
   applySettings(settings: Settings): boolean {
-    const before = JSON.stringify([this.config, this.settings.rules, this.settings.enable]);
+    const before = JSON.stringify([
+      this.config,
+      this.settings.rules,
+      this.settings.enable,
+      this.settings.verify,
+    ]);
     this.settings = settings;
     this.config = effectiveConfig(this.fileConfig, this.configText, settings);
     this.ignored = ignoreMatcher(this.config.ignore);
-    const changed = JSON.stringify([this.config, settings.rules, settings.enable]) !== before;
+    const changed =
+      JSON.stringify([this.config, settings.rules, settings.enable, settings.verify]) !== before;
     if (changed) this.invalidateAll();
     return changed;
   }

@@ -35,6 +35,8 @@ export interface LintRequest {
    */
   projectFiles?: string[];
   units: UnitRequest[];
+  /** Also run each unit's migrations in an embedded PostgreSQL (`dbExpert.verify`). */
+  verify?: boolean;
 }
 
 export interface DropProject {

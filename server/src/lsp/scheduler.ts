@@ -121,6 +121,7 @@ export class Scheduler {
           project: project.id,
           config: project.config,
           overrides: project.settings.rules,
+          ...(project.settings.verify ? { verify: true } : {}),
           updates,
           projectFiles,
           units: batch.map((c) => c.unit),

@@ -13,6 +13,8 @@ import type { SeveritySetting } from '../engine/findings';
 
 export interface Settings {
   enable: boolean;
+  /** Run the migrations in an embedded PostgreSQL and report what it rejects (`migration-fails`). */
+  verify?: boolean;
   rules: Record<string, SeveritySetting>;
   tenantColumn?: string;
   trace: 'off' | 'messages' | 'verbose';
@@ -39,6 +41,7 @@ export function readSettings(
   const settings: Settings = { enable: true, rules: {}, trace: 'off' };
   if (!isObject(raw)) return { settings, problems };
   if (typeof raw.enable === 'boolean') settings.enable = raw.enable;
+  if (raw.verify === true) settings.verify = true;
   if (isObject(raw.rules)) {
     const known = new Set(knownRuleIds);
     for (const [id, value] of Object.entries(raw.rules)) {

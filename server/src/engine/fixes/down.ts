@@ -8,8 +8,15 @@
  * A statement whose inverse cannot be derived (a DROP, a data change, a type change) becomes a
  * `-- TODO:` comment quoting it, for the author to finish.
  */
-import { strings } from '../model/build-sql';
-import { key, type Index, type QualifiedName, type SchemaModel, type StatementEvent } from '../model/schema';
+import { minLocation, strings } from '../model/build-sql';
+import {
+  key,
+  tableKey,
+  type Index,
+  type QualifiedName,
+  type SchemaModel,
+  type StatementEvent,
+} from '../model/schema';
 import { nodeOffset, statementTokens, type PgNode, type ScanToken } from '../parse/sql';
 import { quoteIdent, quoteLiteral, tableRef } from './sql';
 
@@ -77,30 +84,6 @@ interface Facts {
   typeCreatedHere?: boolean;
 }
 
-/** The schema-qualified key of a name. */
-function nameKey(q: QualifiedName): string {
-  return key(q.schema, q.name);
-}
-
-/** The smallest `location` in a node's subtree: where its text starts. */
-function firstLocation(node: unknown): number | undefined {
-  let min: number | undefined;
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) {
-      for (const x of n) walk(x);
-      return;
-    }
-    if (!n || typeof n !== 'object') return;
-    for (const [k, v] of Object.entries(n as Record<string, unknown>)) {
-      if (k === 'location') {
-        if (typeof v === 'number' && v >= 0 && (min === undefined || v < min)) min = v;
-      } else if (v && typeof v === 'object') walk(v);
-    }
-  };
-  walk(node);
-  return min;
-}
-
 /** Keywords that end a DEFAULT expression inside a column definition (a DEFAULT is a `b_expr`). */
 const COLUMN_CONSTRAINT_WORDS = new Set([
   'CONSTRAINT',
@@ -123,7 +106,7 @@ const COLUMN_CONSTRAINT_WORDS = new Set([
  * constraint.
  */
 function expressionText(event: StatementEvent, expr: PgNode, inColumn: boolean): string | undefined {
-  const start = nodeOffset(event.parsed, event.stmt, firstLocation(expr));
+  const start = nodeOffset(event.parsed, event.stmt, minLocation(expr));
   const tokens = statementTokens(event.parsed, event.stmt);
   let i = tokens.findIndex((t) => t.start >= start);
   if (i < 0) return undefined;
@@ -332,13 +315,13 @@ export class DownWriter {
         ? { schema: names[names.length - 2], name: names[names.length - 1] }
         : { schema: searchPath[0] ?? 'public', name: names[0] };
     const moveTable = (from: QualifiedName, to: QualifiedName): void => {
-      const state = tables.get(nameKey(from));
+      const state = tables.get(tableKey(from));
       if (!state) return;
-      tables.delete(nameKey(from));
-      tables.set(nameKey(to), state);
+      tables.delete(tableKey(from));
+      tables.set(tableKey(to), state);
     };
     const functionKey = (name: QualifiedName, args: string[]): string =>
-      `${nameKey(name)}(${args.join(',')})`;
+      `${tableKey(name)}(${args.join(',')})`;
     // Named indexes, triggers and policies a DROP can put back by running their CREATE again: only
     // while nothing they name has been renamed, and when their names resolve as the down's will.
     const restorable = new Map<string, StatementEvent>();
@@ -346,13 +329,13 @@ export class DownWriter {
     const define = (k: string, table: QualifiedName, event: StatementEvent): void => {
       if (!onDefaultPath(event)) return;
       restorable.set(k, event);
-      const keys = restorableOn.get(nameKey(table)) ?? new Set<string>();
+      const keys = restorableOn.get(tableKey(table)) ?? new Set<string>();
       keys.add(k);
-      restorableOn.set(nameKey(table), keys);
+      restorableOn.set(tableKey(table), keys);
     };
     const forgetTable = (table: QualifiedName): void => {
-      for (const k of restorableOn.get(nameKey(table)) ?? []) restorable.delete(k);
-      restorableOn.delete(nameKey(table));
+      for (const k of restorableOn.get(tableKey(table)) ?? []) restorable.delete(k);
+      restorableOn.delete(tableKey(table));
     };
     /** Named indexes (`schema.name`) and the key of their table. */
     const indexes = new Map<string, string>();
@@ -368,9 +351,9 @@ export class DownWriter {
     /** A table's indexes follow it to a new name or schema. */
     const moveIndexes = (from: QualifiedName, to: QualifiedName): void => {
       for (const [k, table] of [...indexes]) {
-        if (table !== nameKey(from)) continue;
+        if (table !== tableKey(from)) continue;
         indexes.delete(k);
-        indexes.set(key(to.schema, k.slice(k.indexOf('.') + 1)), nameKey(to));
+        indexes.set(key(to.schema, k.slice(k.indexOf('.') + 1)), tableKey(to));
       }
     };
     // Views and functions name any table: theirs is put back only if nothing was renamed since.
@@ -391,7 +374,7 @@ export class DownWriter {
         names.length > 2
           ? { schemaname: names[names.length - 3], relname: names[names.length - 2] }
           : { relname: names[0] };
-      return `${kind}:${nameKey(resolve(rv, sp))}\0${names[names.length - 1]}`;
+      return `${kind}:${tableKey(resolve(rv, sp))}\0${names[names.length - 1]}`;
     };
 
     // The table whose CREATE the statements since have only added to (indexes, policies … on it):
@@ -408,7 +391,7 @@ export class DownWriter {
       const facts: Facts = {};
       this.facts.set(event, facts);
       if (event.file !== open?.file) open = undefined;
-      const inBlock = (q: QualifiedName): boolean => open?.table === nameKey(q);
+      const inBlock = (q: QualifiedName): boolean => open?.table === tableKey(q);
       const at = event.tables[0]?.name;
       if (at) {
         facts.table = at;
@@ -421,7 +404,7 @@ export class DownWriter {
           if (!stmt?.relation?.relname) break;
           const q = creationName(stmt.relation, sp);
           facts.table = q;
-          facts.existed = !!stmt.if_not_exists && tables.has(nameKey(q));
+          facts.existed = !!stmt.if_not_exists && tables.has(tableKey(q));
           if (facts.existed) break;
           const elements = (stmt.tableElts ?? []) as PgNode[];
           const keys = notNullKeysOf(elements.map((e) => e.Constraint).filter(Boolean));
@@ -430,7 +413,7 @@ export class DownWriter {
             if (e.ColumnDef?.colname)
               columns.set(e.ColumnDef.colname, columnDefState(event, e.ColumnDef, keys));
           }
-          tables.set(nameKey(q), { columns, rls: { enabled: false, forced: false } });
+          tables.set(tableKey(q), { columns, rls: { enabled: false, forced: false } });
           break;
         }
         case 'CreateTableAsStmt':
@@ -440,18 +423,18 @@ export class DownWriter {
           const q = creationName(into.rel, sp);
           facts.table = q;
           if (event.kind === 'CreateTableAsStmt' && n.objtype === 'OBJECT_MATVIEW') {
-            facts.existed = !!n.if_not_exists && views.has(nameKey(q));
-            views.set(nameKey(q), event);
+            facts.existed = !!n.if_not_exists && views.has(tableKey(q));
+            views.set(tableKey(q), event);
             definedAt.set(event, renames);
             break;
           }
-          facts.existed = !!n.if_not_exists && tables.has(nameKey(q));
+          facts.existed = !!n.if_not_exists && tables.has(tableKey(q));
           if (!facts.existed)
-            tables.set(nameKey(q), { columns: new Map(), rls: { enabled: false, forced: false } });
+            tables.set(tableKey(q), { columns: new Map(), rls: { enabled: false, forced: false } });
           break;
         }
         case 'AlterTableStmt': {
-          const state = at ? tables.get(nameKey(at)) : undefined;
+          const state = at ? tables.get(tableKey(at)) : undefined;
           const cmds = ((n.cmds ?? []) as PgNode[]).map((c) => c.AlterTableCmd as PgNode | undefined);
           facts.columnsBefore = [];
           facts.keysNotNull = [];
@@ -520,7 +503,7 @@ export class DownWriter {
           const k = key(at.schema, n.idxname as string);
           facts.existed = !!n.if_not_exists && indexes.has(k);
           if (facts.existed) break;
-          indexes.set(k, nameKey(at));
+          indexes.set(k, tableKey(at));
           define(`index:${k}`, at, event);
           break;
         }
@@ -548,7 +531,7 @@ export class DownWriter {
             moveTable(at, { schema: at.schema, name: n.newname as string });
             moveIndexes(at, { schema: at.schema, name: n.newname as string });
           } else if (n.renameType === 'OBJECT_COLUMN') {
-            const state = tables.get(nameKey(at));
+            const state = tables.get(tableKey(at));
             const column = state?.columns.get(n.subname as string);
             if (state && column) {
               state.columns.delete(n.subname as string);
@@ -588,8 +571,8 @@ export class DownWriter {
                 names.length > 1 ? { schemaname: names[0], relname: names[1] } : { relname: names[0] };
               forgetTable(resolve(rv, sp));
               for (const [k, table] of [...indexes])
-                if (table === nameKey(resolve(rv, sp))) indexes.delete(k);
-              tables.delete(nameKey(resolve(rv, sp)));
+                if (table === tableKey(resolve(rv, sp))) indexes.delete(k);
+              tables.delete(tableKey(resolve(rv, sp)));
             } else if (n.removeType === 'OBJECT_VIEW' || n.removeType === 'OBJECT_MATVIEW') {
               if (names.length === 0) continue;
               const name = names[names.length - 1];
@@ -604,7 +587,7 @@ export class DownWriter {
             } else if (n.removeType === 'OBJECT_TRIGGER' && names.length >= 2) {
               const rv =
                 names.length > 2 ? { schemaname: names[0], relname: names[1] } : { relname: names[0] };
-              triggers.delete(`${nameKey(resolve(rv, sp))}\0${names[names.length - 1]}`);
+              triggers.delete(`${tableKey(resolve(rv, sp))}\0${names[names.length - 1]}`);
             } else if (['OBJECT_FUNCTION', 'OBJECT_PROCEDURE', 'OBJECT_ROUTINE'].includes(n.removeType)) {
               const owa = o.ObjectWithArgs as PgNode | undefined;
               const fname = strings(owa?.objname);
@@ -629,7 +612,7 @@ export class DownWriter {
             } else if (n.removeType === 'OBJECT_TYPE' || n.removeType === 'OBJECT_DOMAIN') {
               const tn = o.TypeName as PgNode | undefined;
               const tnames = strings(tn?.names);
-              if (tnames.length > 0) types.delete(nameKey(qualifyList(tnames, sp)));
+              if (tnames.length > 0) types.delete(tableKey(qualifyList(tnames, sp)));
             }
           }
           break;
@@ -642,18 +625,18 @@ export class DownWriter {
           facts.table = q;
           facts.createdHere = inBlock(q);
           if (event.kind === 'CreateTrigStmt') {
-            const k = `${nameKey(q)}\0${n.trigname as string}`;
+            const k = `${tableKey(q)}\0${n.trigname as string}`;
             if (n.replace) facts.previousDefinition = triggers.get(k);
             triggers.set(k, event);
             define(`trigger:${k}`, q, event);
           } else if (event.kind === 'CreatePolicyStmt') {
-            define(`policy:${nameKey(q)}\0${n.policy_name as string}`, q, event);
+            define(`policy:${tableKey(q)}\0${n.policy_name as string}`, q, event);
           }
           break;
         }
         case 'AlterPolicyStmt':
           if (n.table?.relname)
-            restorable.delete(`policy:${nameKey(resolve(n.table, sp))}\0${n.policy_name as string}`);
+            restorable.delete(`policy:${tableKey(resolve(n.table, sp))}\0${n.policy_name as string}`);
           break;
         case 'CreateFunctionStmt': {
           const args = signatureTypes(n.parameters);
@@ -668,8 +651,8 @@ export class DownWriter {
         case 'ViewStmt': {
           const q = creationName(n.view, sp);
           facts.table = q;
-          if (n.replace) facts.previousDefinition = views.get(nameKey(q));
-          views.set(nameKey(q), event);
+          if (n.replace) facts.previousDefinition = views.get(tableKey(q));
+          views.set(tableKey(q), event);
           definedAt.set(event, renames);
           break;
         }
@@ -693,13 +676,13 @@ export class DownWriter {
             event.kind === 'CompositeTypeStmt'
               ? [n.typevar?.schemaname, n.typevar?.relname].filter(Boolean)
               : strings(event.kind === 'CreateDomainStmt' ? n.domainname : n.typeName);
-          if (names.length > 0) types.set(nameKey(qualifyList(names as string[], sp)), event.file);
+          if (names.length > 0) types.set(tableKey(qualifyList(names as string[], sp)), event.file);
           break;
         }
         case 'AlterEnumStmt': {
           const names = strings(n.typeName);
           if (names.length > 0)
-            facts.typeCreatedHere = types.get(nameKey(qualifyList(names, sp))) === event.file;
+            facts.typeCreatedHere = types.get(tableKey(qualifyList(names, sp))) === event.file;
           break;
         }
         case 'CommentStmt': {
@@ -732,7 +715,7 @@ export class DownWriter {
         facts.table &&
         !facts.existed
       )
-        open = { file: event.file, table: nameKey(facts.table) };
+        open = { file: event.file, table: tableKey(facts.table) };
       else if (!facts.createdHere && !NOTHING_TO_UNDO.has(event.kind)) open = undefined;
     }
   }
@@ -998,7 +981,7 @@ export class DownWriter {
    */
   private constraintName(event: StatementEvent, c: PgNode, table: QualifiedName): string | undefined {
     const at = nodeOffset(event.parsed, event.stmt, c.location as number | undefined);
-    const owner = event.tables[0]?.table ?? this.model.tables.get(nameKey(table));
+    const owner = event.tables[0]?.table ?? this.model.tables.get(tableKey(table));
     const found = owner?.constraints.find(
       (x) =>
         x.origin.statement.file === event.file &&

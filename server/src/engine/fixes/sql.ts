@@ -4,7 +4,7 @@
  * another without touching the user's text.
  */
 import { scanSync } from 'libpg-query';
-import type { SourceRange, TextEdit } from '../findings';
+import type { Fix, SourceRange, TextEdit } from '../findings';
 import type { FileGroup } from '../project';
 import { truncateName } from '../model/build-sql';
 import { key, type QualifiedName, type SchemaModel, type Table } from '../model/schema';
@@ -102,6 +102,22 @@ export function quoteLiteral(value: string): string {
  */
 export function editableInPlace(group: FileGroup, file: string): boolean {
   return group.kind === 'standalone' || group.files[group.files.length - 1] === file;
+}
+
+/**
+ * The fix that rewrites a column's type where it is written (`Change orders.total to numeric(12,2)`),
+ * offered only where the file can still change: none when the type's range is unknown.
+ */
+export function changeTypeFixes(
+  group: FileGroup,
+  label: string,
+  typeRange: SourceRange | undefined,
+  newType: string,
+): Fix[] {
+  if (!typeRange || !editableInPlace(group, typeRange.file)) return [];
+  return [
+    { title: `Change ${label} to ${newType}`, edits: [replaceRange(typeRange, newType)], preferred: true },
+  ];
 }
 
 /**

@@ -245,7 +245,7 @@ function makeObjectName(name1: string, name2: string | undefined, label: string)
 }
 
 /** The smallest `location` in a node's subtree: where its text starts. */
-function minLocation(node: unknown): number | undefined {
+export function minLocation(node: unknown): number | undefined {
   let min: number | undefined;
   const walk = (n: unknown): void => {
     if (Array.isArray(n)) {

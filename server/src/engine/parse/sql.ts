@@ -73,36 +73,14 @@ export function loadSqlParser(): Promise<void> {
 export function parseSql(text: string): ParsedSql {
   const split = splitStatements(text);
   const blanks = split.blanks;
-  let segments = split.segments;
+  const segments = split.segments;
   const sqlText = wellFormed(blankOut(text, blanks));
   const byteMap = new ByteMap(sqlText);
   const result: ParsedSql = { text, sqlText, byteMap, statements: [], errors: [], blanks };
   if (segments.length === 0) return result;
 
-  // Fast path: the whole file in one call. On an error, everything before the failing segment is
-  // parsed in one piece, the failing segment is recovered alone, and the rest goes on in windows
-  // that start small and grow while they parse, so that a file full of errors does not hand the
-  // parser the whole rest of the file once per error.
-  let first = 0;
-  let window = segments.length;
-  while (first < segments.length) {
-    const last = Math.min(segments.length, first + window);
-    const from = segments[first].start;
-    try {
-      parseChunk(result, from, segmentEnd(segments[last - 1]));
-      first = last;
-      window *= 2;
-      continue;
-    } catch (e) {
-      const errorAt = errorOffset(e, from, sqlText);
-      const k = errorAt === undefined ? first : Math.min(last - 1, segmentIndexAt(segments, errorAt, first));
-      if (k > first) parseSegments(result, segments, first, k);
-      const rest = recoverSegment(result, segments[k]);
-      if (rest.length > 0) segments = [...segments.slice(0, k + 1), ...rest, ...segments.slice(k + 1)];
-      first = k + 1;
-      window = 8;
-    }
-  }
+  // Fast path: the whole file in one call; on an error, recovery (see `parseRun`).
+  parseRun(result, segments);
   return result;
 }
 
@@ -221,7 +199,12 @@ function firstStatementFrom(stmts: readonly SqlStatement[], offset: number): num
   return lo;
 }
 
-/** Consecutive segments parsed as `parseSql` parses a whole file (the same recovery from errors). */
+/**
+ * Parses consecutive segments: all in one call when they parse. On an error, everything before the
+ * failing segment is parsed in one piece, the failing segment is recovered alone, and the rest goes
+ * on in windows that start small and grow while they parse, so that a file full of errors does not
+ * hand the parser the whole rest of the file once per error.
+ */
 function parseRun(result: ParsedSql, run: Segment[]): void {
   let segments = run;
   let first = 0;

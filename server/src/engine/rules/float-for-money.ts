@@ -1,4 +1,4 @@
-import { editableInPlace, replaceRange } from '../fixes/sql';
+import { changeTypeFixes } from '../fixes/sql';
 import type { Column, Table } from '../model/schema';
 import { columnsWhere, isOwnColumn, nameWords } from '../model/queries';
 import { modelEditor } from '../prisma/fixes';
@@ -99,22 +99,12 @@ export const floatForMoney: Rule = {
       }
       const label = columnLabel(table, column);
       const newType = `numeric(12,2)${'[]'.repeat(type.arrayDims)}`;
-      const canFix = type.range && editableInPlace(group, type.range.file) && defaultFitsNumeric(column);
       context.report({
         range: type.range ?? column.origin.range,
         message: isFloat
           ? `Column ${label} uses ${FLOAT_TYPES[type.name]} for money`
           : `Column ${label} uses the money type`,
-        fixes:
-          canFix && type.range
-            ? [
-                {
-                  title: `Change ${label} to ${newType}`,
-                  edits: [replaceRange(type.range, newType)],
-                  preferred: true,
-                },
-              ]
-            : [],
+        fixes: defaultFitsNumeric(column) ? changeTypeFixes(group, label, type.range, newType) : [],
       });
     }
   },

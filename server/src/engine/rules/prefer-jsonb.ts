@@ -1,4 +1,4 @@
-import { editableInPlace, replaceRange } from '../fixes/sql';
+import { changeTypeFixes } from '../fixes/sql';
 import { columnsWhere, isOwnColumn } from '../model/queries';
 import type { Column, Table } from '../model/schema';
 import { modelEditor } from '../prisma/fixes';
@@ -42,16 +42,7 @@ export const preferJsonb: Rule = {
       context.report({
         range: type.range ?? column.origin.range,
         message: `Column ${label} uses json instead of jsonb`,
-        fixes:
-          type.range && editableInPlace(group, type.range.file)
-            ? [
-                {
-                  title: `Change ${label} to ${newType}`,
-                  edits: [replaceRange(type.range, newType)],
-                  preferred: true,
-                },
-              ]
-            : [],
+        fixes: changeTypeFixes(group, label, type.range, newType),
       });
     }
   },

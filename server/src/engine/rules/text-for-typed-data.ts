@@ -1,4 +1,4 @@
-import { editableInPlace, replaceRange } from '../fixes/sql';
+import { changeTypeFixes } from '../fixes/sql';
 import type { Column, SchemaModel, Table } from '../model/schema';
 import {
   checksOn,
@@ -177,16 +177,8 @@ export const textForTypedData: Rule = {
         range: range ?? column.origin.range,
         message: `Column ${label} uses ${column.type.written} for ${expected.what}`,
         fixes:
-          range &&
-          canChangeInPlace(context.fileText(range.file), table, column, expected.type) &&
-          editableInPlace(group, range.file)
-            ? [
-                {
-                  title: `Change ${label} to ${expected.type}`,
-                  edits: [replaceRange(range, expected.type)],
-                  preferred: true,
-                },
-              ]
+          range && canChangeInPlace(context.fileText(range.file), table, column, expected.type)
+            ? changeTypeFixes(group, label, range, expected.type)
             : [],
       });
     }

@@ -1,4 +1,4 @@
-import { editableInPlace, replaceRange } from '../fixes/sql';
+import { changeTypeFixes } from '../fixes/sql';
 import type { Fix } from '../findings';
 import { columnsWhere, isOwnColumn } from '../model/queries';
 import type { Column, Table } from '../model/schema';
@@ -44,16 +44,7 @@ export const timestampWithoutTimeZone: Rule = {
       context.report({
         range,
         message: `Column ${label} uses timestamp without time zone`,
-        fixes:
-          type.range && editableInPlace(group, type.range.file)
-            ? [
-                {
-                  title: `Change ${label} to ${newType}`,
-                  edits: [replaceRange(type.range, newType)],
-                  preferred: true,
-                },
-              ]
-            : [],
+        fixes: changeTypeFixes(group, label, type.range, newType),
       });
     }
   },

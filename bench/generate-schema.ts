@@ -493,7 +493,8 @@ $$;`);
   return out.join('\n') + '\n';
 }
 
-if (require.main === module) {
+// Run directly (`node --import tsx bench/generate-schema.ts`), not bundled into another bench.
+if (require.main === module && /generate-schema\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
   const bytes = Number(process.argv[2] ?? 5_000_000);
   const seed = Number(process.argv[3] ?? 1);
   const text = generateSchema(bytes, seed);

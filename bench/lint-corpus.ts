@@ -10,7 +10,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import * as pg from 'libpg-query';
 import { lintProject } from '../server/src/engine/lint';
 import { loadSqlParser } from '../server/src/engine/parse/sql';
@@ -61,14 +61,19 @@ function parseOnly(files: readonly SourceFile[]): number {
   return failed;
 }
 
+/** bench/, also when this runs bundled from bench/out/ (scripts/bench.mjs). */
+function benchDir(): string {
+  return basename(__dirname) === 'out' ? dirname(__dirname) : __dirname;
+}
+
 async function main(): Promise<void> {
   const corpus =
-    process.argv[2] ?? process.env.DB_EXPERT_CORPUS ?? join(__dirname, '..', '..', 'shared', 'corpus');
+    process.argv[2] ?? process.env.DB_EXPERT_CORPUS ?? join(benchDir(), '..', '..', 'shared', 'corpus');
   if (!existsSync(corpus)) {
     console.log(`corpus not found at ${corpus}: skipped`);
     return;
   }
-  await loadSqlParser();
+  await Promise.all([loadSqlParser(), pg.loadModule()]);
   const projects = readdirSync(corpus)
     .filter((name) => statSync(join(corpus, name)).isDirectory())
     .sort();

@@ -1,10 +1,12 @@
 /**
  * How fast is a whole lint of one large file, next to the parser alone?
  *
- *   node --import tsx bench/lint-large.ts [file.sql]
+ *   node scripts/bench.mjs lint-large [file.sql]      (the engine as it ships, bundled: npm run bench)
+ *   node --import tsx bench/lint-large.ts [file.sql]  (the sources through tsx, a few percent slower)
  *
  * Without a file it lints the 5 MB schema of generate-schema.ts, generated in memory. In one
- * process, after a warm-up run of each, it times N runs of:
+ * process, after a warm-up run of each, it times N rounds of (each result dropped before the next
+ * run, the three interleaved so that they run in the same conditions):
  *   parse-only   libpg-query's parseSync of the whole text: the floor;
  *   parseSql     our adapter (statement splitter + parse + offsets);
  *   lintProject  the whole engine, all rules, default config, the text as one file.
@@ -45,20 +47,44 @@ function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Calls `fn` once to warm up, then N times, returning the wall times in ms and the last result. */
-async function measure<T>(label: string, fn: () => T | Promise<T>): Promise<{ timing: Timing; result: T }> {
-  let result = await fn();
-  const times: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < N; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    result = await fn();
-    times.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
+interface Task<T, K> {
+  label: string;
+  fn: () => T | Promise<T>;
+  /** What to keep of a result (the result itself is dropped before the next run). */
+  keep: (result: T) => K;
+}
+
+/**
+ * Runs each task once to warm up, then N rounds of every task in turn, returning each task's wall
+ * and CPU times in ms and `keep` of its last result. Interleaved rounds put every measurement in
+ * the same conditions (the machine's load of the moment, the heap's size), and each result is
+ * dropped before the next run: a run never pays for the garbage collection of a heap that still
+ * holds an earlier run's parse trees and models (a real lint runs once).
+ */
+async function measureRounds<A, KA, B, KB, C, KC>(
+  tasks: [Task<A, KA>, Task<B, KB>, Task<C, KC>],
+): Promise<[{ timing: Timing; result: KA }, { timing: Timing; result: KB }, { timing: Timing; result: KC }]> {
+  const timings: Timing[] = tasks.map((t) => ({ label: t.label, times: [], cpu: [] }));
+  const kept: unknown[] = [];
+  for (let round = 0; round <= N; round++) {
+    for (let i = 0; i < tasks.length; i++) {
+      const task = tasks[i] as Task<unknown, unknown>;
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      const result = await task.fn();
+      const wall = performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      kept[i] = task.keep(result);
+      if (round === 0) continue;
+      timings[i].times.push(wall);
+      timings[i].cpu.push((c.user + c.system) / 1000);
+    }
   }
-  return { timing: { label, times, cpu }, result };
+  return [
+    { timing: timings[0], result: kept[0] as KA },
+    { timing: timings[1], result: kept[1] as KB },
+    { timing: timings[2], result: kept[2] as KC },
+  ];
 }
 
 function pad(s: string, n: number, left = false): string {
@@ -75,15 +101,25 @@ async function main(): Promise<void> {
   const path = arg ? basename(arg) : 'schema-5mb.sql';
   const bytes = Buffer.byteLength(text);
   const mb = bytes / 1e6;
-  await loadSqlParser();
+  await Promise.all([loadSqlParser(), pg.loadModule()]);
 
-  const parseOnly = await measure('parse-only (parseSync)', () => pg.parseSync(text));
-  const adapter = await measure('parseSql (split+parse+offsets)', () => parseSql(text));
-  const lint = await measure('lintProject (all rules)', () => lintProject([{ path, text }]));
+  const [parseOnly, adapter, lint] = await measureRounds([
+    {
+      label: 'parse-only (parseSync)',
+      fn: () => pg.parseSync(text),
+      keep: (r) => ({ stmts: r.stmts?.length ?? 0 }),
+    },
+    {
+      label: 'parseSql (split+parse+offsets)',
+      fn: () => parseSql(text),
+      keep: (r) => ({ statements: r.statements.length, errors: r.errors.length }),
+    },
+    { label: 'lintProject (all rules)', fn: () => lintProject([{ path, text }]), keep: (r) => r.findings },
+  ]);
 
-  const statements = adapter.result.statements.length;
-  const floorStatements = parseOnly.result.stmts?.length ?? 0;
-  const syntaxErrors = adapter.result.errors.length;
+  const statements = adapter.result.statements;
+  const floorStatements = parseOnly.result.stmts;
+  const syntaxErrors = adapter.result.errors;
 
   console.log(`file:        ${arg ?? `(generated in memory in ${loadMs.toFixed(0)} ms) ${path}`}`);
   console.log(`size:        ${mb.toFixed(2)} MB (${bytes} bytes, ${text.split('\n').length} lines)`);
@@ -121,9 +157,9 @@ async function main(): Promise<void> {
   console.log('');
 
   const byRule = new Map<string, number>();
-  for (const f of lint.result.findings) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
+  for (const f of lint.result) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
   const top = [...byRule].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 10);
-  console.log(`findings:    ${lint.result.findings.length}`);
+  console.log(`findings:    ${lint.result.length}`);
   for (const [rule, count] of top) console.log(`  ${pad(String(count), 7, true)}  ${rule}`);
   console.log('');
 

@@ -16,8 +16,10 @@
  *
  *   node --import tsx bench/lsp.ts
  *
- * BENCH_EDITS sets the number of edits per run; BENCH_ONLY=10k|300|5mb runs one part. The load
- * average is printed with every run: on a shared machine, compare runs at similar loads.
+ * BENCH_EDITS sets the number of edits per run; BENCH_ONLY=10k|300|5mb runs one part;
+ * BENCH_VERBOSE=1 prints every edit's time (the first edits after a start run in code that the JIT
+ * has not optimized yet). The load average is printed with every run: on a shared machine,
+ * compare runs at similar loads.
  *
  * Goals (the issue): p95 ≤ 50 ms per keystroke on the 10,000-line file, first diagnostics ≤ 1 s.
  * It prints numbers only; tests never assert on time.
@@ -158,6 +160,7 @@ async function run(
     await next;
     edits.push(performance.now() - sent);
   }
+  if (process.env.BENCH_VERBOSE) console.log(`    every edit (ms): ${edits.map(Math.round).join(' ')}`);
   const memory = rss(client.proc.pid);
   const engine = lintTimes(client.logs.slice(logged));
   await client.stop();

@@ -10,7 +10,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { scanSync } from 'libpg-query';
+import { loadModule, scanSync } from 'libpg-query';
 import { KEYWORDS } from '../../server/src/engine/parse/keywords';
 import { keywordKind, scanSql, scanText } from '../../server/src/engine/parse/scan';
 import {
@@ -25,7 +25,7 @@ import { ByteMap } from '../../server/src/engine/text';
 const CORPUS = '/work/shared/corpus';
 
 before(async () => {
-  await loadSqlParser();
+  await Promise.all([loadSqlParser(), loadModule()]);
 });
 
 /** libpg-query's tokens with comments, as `scanSql` gives them; the error's first line when it throws. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { test } from 'node:test';
-import { parseSync } from 'libpg-query';
+import { loadModule, parseSync } from 'libpg-query';
 import { lintProject } from '../../server/src/engine/lint';
 import { loadSqlParser, parseSql, type ParsedSql } from '../../server/src/engine/parse/sql';
 import { syntaxError } from '../../server/src/engine/rules/syntax-error';
@@ -141,7 +141,7 @@ for (const project of ['lemmy', 'supabase-auth', 'temporal', 'documenso', 'formb
 const MODEL_HANGS = new Set(['foreign_key.sql']);
 
 test('syntax-error: on the PostgreSQL regression suite, every error is one PostgreSQL reports', async () => {
-  await loadSqlParser();
+  await Promise.all([loadSqlParser(), loadModule()]);
   const files = sqlFiles('postgres-regress');
   const { findings, parsed } = await lintProject(
     files.filter((f) => !MODEL_HANGS.has(f.path)),

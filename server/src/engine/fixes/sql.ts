@@ -3,7 +3,7 @@
  * the catalogue's conventions and never collide, and edits that add a statement right after
  * another without touching the user's text.
  */
-import { scanSync } from 'libpg-query';
+import { scanSync } from '../parse/pg';
 import type { Fix, SourceRange, TextEdit } from '../findings';
 import type { FileGroup } from '../project';
 import { truncateName } from '../model/build-sql';

@@ -160,29 +160,79 @@ export function columnRefs(node: PgNode | undefined): string[] {
   return [...out];
 }
 
-export function typeFromNode(typeName: PgNode): Omit<ColumnType, 'range'> & { serial?: Column['serial'] } {
+type TypeFields = Omit<ColumnType, 'range'> & { serial?: Column['serial'] };
+
+/**
+ * What `typeFromNode` made, by a key of everything its answer depends on: a schema has a few
+ * dozen distinct types over thousands of columns, and each answer is frozen and shared.
+ */
+const typeCache = new Map<string, Readonly<TypeFields>>();
+const TYPE_CACHE_MAX = 10_000;
+/** The same for a type named by one name (`text`), and by `pg_catalog.` and one name (`int8`). */
+const plainTypes = new Map<string, Readonly<TypeFields>>();
+const catalogTypes = new Map<string, Readonly<TypeFields>>();
+
+/** The column type a TypeName node says (frozen: callers copy what they change). */
+export function typeFromNode(typeName: PgNode): Readonly<TypeFields> {
+  const nameNodes: PgNode[] = Array.isArray(typeName?.names) ? (typeName.names as PgNode[]) : [];
+  // Most columns: `text`, `pg_catalog.int8`, without modifiers or array bounds, looked up by name.
+  if (typeName && typeName.typmods === undefined && typeName.arrayBounds === undefined) {
+    const last = nameNodes[nameNodes.length - 1]?.String?.sval as string | undefined;
+    const plain =
+      nameNodes.length === 1
+        ? plainTypes
+        : nameNodes.length === 2 && nameNodes[0]?.String?.sval === 'pg_catalog'
+          ? catalogTypes
+          : undefined;
+    if (plain && last) {
+      let type = plain.get(last);
+      if (!type) {
+        type = Object.freeze(computeType(typeName, 0));
+        if (plain.size >= TYPE_CACHE_MAX) plain.clear();
+        plain.set(last, type);
+      }
+      return type;
+    }
+  }
+  let k = '';
+  for (const n of nameNodes) {
+    const s = n?.String?.sval as string | undefined;
+    if (s) k += `${s}\0`;
+  }
+  const mods: PgNode[] = Array.isArray(typeName?.typmods) ? (typeName.typmods as PgNode[]) : [];
+  if (mods.length > 0) {
+    k += '(';
+    for (const m of mods) {
+      // An integer constant 0 comes without its `ival` (the JSON leaves out default values).
+      if (m.A_Const?.ival) k += `${(m.A_Const.ival.ival as number | undefined) ?? 0},`;
+    }
+  }
+  const arrayDims = Array.isArray(typeName?.arrayBounds) ? (typeName.arrayBounds as unknown[]).length : 0;
+  if (arrayDims > 0) k += `[${arrayDims}`;
+  let type = typeCache.get(k);
+  if (type) return type;
+  type = Object.freeze(computeType(typeName, arrayDims));
+  if (typeCache.size >= TYPE_CACHE_MAX) typeCache.clear();
+  typeCache.set(k, type);
+  return type;
+}
+
+function computeType(typeName: PgNode, arrayDims: number): TypeFields {
   const names = strings(typeName?.names);
   const qualified = names.length > 1 && names[0] !== 'pg_catalog';
   const schema = qualified ? names[names.length - 2] : undefined;
   let raw = names[names.length - 1] ?? 'unknown';
   let modifiers = (Array.isArray(typeName?.typmods) ? (typeName.typmods as PgNode[]) : [])
-    // An integer constant 0 comes without its `ival` (the JSON leaves out default values).
     .map((m) => (m.A_Const?.ival ? ((m.A_Const.ival.ival as number | undefined) ?? 0) : undefined))
     .filter((v): v is number => typeof v === 'number');
   // `interval day to second(3)`: the first modifier is the field mask, not a precision.
   if (raw === 'interval' && !qualified) modifiers = modifiers.slice(1);
   const serial = names.length === 1 ? SERIALS[raw] : undefined;
   if (!qualified) raw = TYPE_ALIASES[raw] ?? raw;
-  const arrayDims = Array.isArray(typeName?.arrayBounds) ? typeName.arrayBounds.length : 0;
   const base = TYPE_DISPLAY[raw] ?? raw;
   const written =
     (serial ?? base) + (modifiers.length > 0 ? `(${modifiers.join(', ')})` : '') + '[]'.repeat(arrayDims);
-  const type: Omit<ColumnType, 'range'> & { serial?: Column['serial'] } = {
-    name: raw,
-    modifiers,
-    arrayDims,
-    written,
-  };
+  const type: TypeFields = { name: raw, modifiers: Object.freeze(modifiers) as number[], arrayDims, written };
   if (schema) type.schema = schema;
   if (serial) type.serial = serial;
   return type;
@@ -368,6 +418,16 @@ function isColumn(n: PgNode | undefined): n is PgNode {
   return !!n && typeof n.colname === 'string';
 }
 
+/** Statements whose history event names the tables they act on (see `record`). */
+const TABLE_STATEMENTS = new Set(['AlterTableStmt', 'IndexStmt', 'RenameStmt', 'DropStmt']);
+const NO_TABLES = Object.freeze([]) as unknown as TableAtStatement[];
+
+/** Index of the first Constraint node of a column's list at or after `from` (-1 when none). */
+function nextConstraint(list: PgNode[], from: number): number {
+  for (let i = from; i < list.length; i++) if (list[i]?.Constraint) return i;
+  return -1;
+}
+
 const CONSTRAINT_KINDS: Record<string, Constraint['kind']> = {
   CONSTR_PRIMARY: 'primary key',
   CONSTR_UNIQUE: 'unique',
@@ -408,23 +468,36 @@ class SqlModelBuilder {
     this.searchPath = ['public'];
     for (const stmt of parsed.statements) {
       this.statement = stmt;
-      this.guarded(() => {
-        const n = stmt.node?.[stmt.kind] as PgNode | undefined;
-        if (!n || typeof n !== 'object') return;
+      const n = stmt.node?.[stmt.kind] as PgNode | undefined;
+      if (!n || typeof n !== 'object') continue;
+      // As `guarded`, without a closure per statement.
+      try {
         this.record(stmt.kind, n, stmt, false);
         this.apply(stmt.kind, n, new StatementText(path, parsed, stmt));
-      });
+      } catch (e) {
+        this.options.onInternalError?.(e, this.file, stmt);
+      }
     }
   }
 
   /** Adds the statement to the model's history, with the tables it acts on as they stand now. */
   private record(kind: string, n: PgNode, stmt: SqlStatement, inDoBlock: boolean): void {
+    // Most statements (CREATE TABLE, COMMENT …) act on no existing table: they share one empty list.
+    if (!TABLE_STATEMENTS.has(kind)) {
+      this.model.history?.push({
+        file: this.file,
+        kind,
+        node: n,
+        stmt,
+        parsed: this.parsed,
+        searchPath: this.searchPath,
+        inDoBlock,
+        tables: NO_TABLES,
+      });
+      return;
+    }
     const tables: TableAtStatement[] = [];
-    const at = (name: QualifiedName): void => {
-      const table = this.model.tables.get(tableKey(name));
-      const existing = !table || table.origin.statement.file !== this.file;
-      tables.push(table ? { name, table, existing } : { name, existing });
-    };
+    const at = (name: QualifiedName): void => this.tableAt(tables, name);
     switch (kind) {
       case 'AlterTableStmt':
         if (n.relation?.relname && (!n.objtype || n.objtype === 'OBJECT_TABLE')) at(this.resolve(n.relation));
@@ -464,6 +537,12 @@ class SqlModelBuilder {
       inDoBlock,
       tables,
     });
+  }
+
+  private tableAt(tables: TableAtStatement[], name: QualifiedName): void {
+    const table = this.model.tables.get(tableKey(name));
+    const existing = !table || table.origin.statement.file !== this.file;
+    tables.push(table ? { name, table, existing } : { name, existing });
   }
 
   /** Runs one step of the build; a step that throws is reported and skipped, never fatal. */
@@ -943,23 +1022,30 @@ class SqlModelBuilder {
       nameRange: st.range_(at, identifierEnd(this.parsed.sqlText, at)),
     };
     if (serial) column.serial = serial;
-    const existing = table.columns.findIndex((c) => c.name === column.name);
-    if (existing >= 0) table.columns.splice(existing, 1, column);
-    else table.columns.push(column);
-    const constraints: PgNode[] = (def.constraints ?? []).map((c: PgNode) => c.Constraint).filter(Boolean);
+    const columns = table.columns;
+    let existing = -1;
+    for (let i = 0; i < columns.length && existing < 0; i++)
+      if (columns[i].name === column.name) existing = i;
+    if (existing >= 0) columns.splice(existing, 1, column);
+    else columns.push(column);
+    const list: PgNode[] = Array.isArray(def.constraints) ? (def.constraints as PgNode[]) : [];
     let last: Constraint | undefined;
-    constraints.forEach((c, i) => {
+    let i = nextConstraint(list, 0);
+    while (i >= 0) {
+      const c = list[i].Constraint as PgNode;
+      const j = nextConstraint(list, i + 1);
+      i = j;
       if (String(c.contype).startsWith('CONSTR_ATTR_')) {
         // DEFERRABLE, INITIALLY DEFERRED … written after a constraint belong to that constraint.
         if (last && (c.contype === 'CONSTR_ATTR_DEFERRABLE' || c.contype === 'CONSTR_ATTR_DEFERRED')) {
           last.deferrable = true;
         }
-        return;
+        continue;
       }
       // The text of a DEFAULT runs up to the column's next constraint.
-      const nextAt = constraints[i + 1] ? this.offset(st, constraints[i + 1].location) : undefined;
+      const nextAt = j >= 0 ? this.offset(st, (list[j].Constraint as PgNode).location) : undefined;
       last = this.applyColumnConstraint(table, column, c, st, nextAt);
-    });
+    }
     if (def.raw_default) this.setDefault(column, def.raw_default, st);
     return column;
   }
@@ -992,18 +1078,11 @@ class SqlModelBuilder {
         return undefined;
       case 'CONSTR_PRIMARY':
         column.notNull = true;
-        return this.addConstraint(table, { ...c, keys: [{ String: { sval: column.name } }] }, st, true);
+        return this.addConstraint(table, c, st, true, column.name);
       case 'CONSTR_UNIQUE':
-        return this.addConstraint(table, { ...c, keys: [{ String: { sval: column.name } }] }, st, true);
+        return this.addConstraint(table, c, st, true, column.name);
       case 'CONSTR_FOREIGN':
-        return this.addConstraint(
-          table,
-          { ...c, fk_attrs: [{ String: { sval: column.name } }] },
-          st,
-          true,
-          undefined,
-          nextAt,
-        );
+        return this.addConstraint(table, c, st, true, column.name, nextAt);
       case 'CONSTR_CHECK':
         return this.addConstraint(table, c, st, true, column.name);
       default:
@@ -1055,6 +1134,7 @@ class SqlModelBuilder {
     c: PgNode,
     st: StatementText,
     inline: boolean,
+    /** An inline constraint's column: its columns (a CHECK's are still those its expression reads). */
     inlineColumn?: string,
     /** For an inline constraint, where the column's next constraint starts. */
     nextAt?: number,
@@ -1072,15 +1152,19 @@ class SqlModelBuilder {
     const at = this.offset(st, c.location);
     if (kind === 'primary key') {
       // A table has one primary key (PostgreSQL refuses a second): the new one replaces it.
-      for (const old of table.constraints.filter((k) => k.kind === 'primary key')) {
-        this.dropConstraint(table, old.name);
+      const old = table.constraints.find((k) => k.kind === 'primary key');
+      if (old) {
+        for (const pk of table.constraints.filter((k) => k.kind === 'primary key')) {
+          this.dropConstraint(table, pk.name);
+        }
       }
     }
     const usingIndex = c.indexname as string | undefined;
     const index = usingIndex ? this.model.indexes.get(key(table.schema, usingIndex)) : undefined;
     let columns: string[];
-    if (kind === 'foreign key') columns = strings(c.fk_attrs);
-    else if (kind === 'check') columns = inlineColumn ? [inlineColumn] : columnRefs(c.raw_expr);
+    if (inlineColumn !== undefined && kind !== 'exclude') columns = [inlineColumn];
+    else if (kind === 'foreign key') columns = strings(c.fk_attrs);
+    else if (kind === 'check') columns = columnRefs(c.raw_expr);
     else if (kind === 'exclude') {
       columns = (c.exclusions ?? []).flatMap((x: PgNode) => {
         const name = x.List?.items?.[0]?.IndexElem?.name as string | undefined;

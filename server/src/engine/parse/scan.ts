@@ -15,7 +15,7 @@
  * Offsets are UTF-16 offsets into the text it is given (no byte offsets: PostgreSQL's classes of
  * bytes \200-\377 are, in UTF-16, every code unit from U+0080 on).
  */
-import { scanSync } from 'libpg-query';
+import { scanSync } from './pg';
 import { ByteMap } from '../text';
 import { KEYWORDS, MAX_KEYWORD_LENGTH } from './keywords';
 import type { ScanToken } from './sql';

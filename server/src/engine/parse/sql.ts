@@ -4,7 +4,7 @@
  * PostgreSQL's message and the token it points at). Byte offsets and code-point cursors are
  * turned into UTF-16 offsets here, and nowhere else.
  */
-import * as pg from 'libpg-query';
+import * as pg from './pg';
 import { ByteMap } from '../text';
 import { blankOut, splitStatements, statementStartCandidates, type BlankRegion, type Segment } from './split';
 import { scanSql } from './scan';
@@ -60,7 +60,7 @@ export interface ParsedSql {
 let loaded: Promise<void> | undefined;
 /** Loads the WebAssembly parser once; every other function here needs it to have resolved. */
 export function loadSqlParser(): Promise<void> {
-  loaded ??= pg.loadModule();
+  loaded ??= pg.loadPg();
   return loaded;
 }
 
@@ -143,8 +143,11 @@ export function reparseSql(text: string, previous: ParsedSql): ParsedSql {
       // The same offsets (a replacement of as many characters and bytes): the same objects.
       if (moved && delta === 0 && byteDelta === 0) reused = moved;
       else if (moved) {
-        reused = moved.map((s) => ({
-          ...s,
+        // Written out in the order `statementsIn` writes them: one object shape for every
+        // statement, so that the code that reads them stays monomorphic after an edit.
+        reused = moved.map((s): SqlStatement => ({
+          node: s.node,
+          kind: s.kind,
           start: s.start + delta,
           end: s.end + delta,
           endWithTerminator: s.endWithTerminator + delta,
@@ -428,7 +431,7 @@ function shortMessage(message: string): string {
 /** The parser's cursor as a UTF-16 offset in the file, for a chunk that started at `from`. */
 function errorOffset(e: unknown, from: number, text: string): number | undefined {
   if (!(e instanceof Error) || !('sqlDetails' in e)) return undefined;
-  const details = (e as pg.SqlError).sqlDetails;
+  const details = (e as pg.PgSqlError).sqlDetails;
   if (!details) return undefined;
   // The cursor counts characters (code points) from the start of the chunk, 0-based.
   return from + codePointsToUnits(text, from, details.cursorPosition ?? 0);

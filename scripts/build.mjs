@@ -26,7 +26,11 @@ const common = {
   banner: { js: "'use strict';\nvar __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 
-const bundles = [{ entry: 'server/src/cli/main.ts', out: 'dist/cli.js', executable: true }];
+const bundles = [
+  // The command's entry loads the server's bundle or the command line's (server/src/cli/bin.ts).
+  { entry: 'server/src/cli/bin.ts', out: 'dist/cli.js', executable: true },
+  { entry: 'server/src/cli/main.ts', out: 'dist/cli-main.js' },
+];
 if (existsSync(at('client/src/extension.ts'))) {
   bundles.push({ entry: 'client/src/extension.ts', out: 'dist/extension.js', external: ['vscode'] });
 }

@@ -36,7 +36,7 @@ function newest(path: string): number {
 
 /** Builds dist/ when a bundle is missing or older than its sources. Returns the build's error, if any. */
 export function buildIfStale(): string | undefined {
-  const outputs = ['cli.js', 'server.js', 'lsp-worker.js'].map((f) => join(REPO, 'dist', f));
+  const outputs = ['cli.js', 'cli-main.js', 'server.js', 'lsp-worker.js'].map((f) => join(REPO, 'dist', f));
   const sources = [
     join(REPO, 'server', 'src'),
     join(REPO, 'scripts', 'build.mjs'),

@@ -33,6 +33,15 @@ function outcome(fn: () => unknown): unknown {
   }
 }
 
+/** Asserts that the binding's function and the package's give the same outcome for `sql`. */
+function same(fn: 'parseSync' | 'scanSync' | 'parsePlPgSQLSync', sql: string, label = sql): void {
+  assert.deepEqual(
+    outcome(() => ours[fn](sql)),
+    outcome(() => lib[fn](sql)),
+    `${fn}: ${label}`,
+  );
+}
+
 before(async () => {
   await Promise.all([lib.loadModule(), ours.loadPg()]);
 });
@@ -68,16 +77,8 @@ test('pg binding: the same results on non-ASCII, astral, NUL and erroneous text'
     '-- only a comment',
   ];
   for (const sql of cases) {
-    assert.deepEqual(
-      outcome(() => ours.parseSync(sql)),
-      outcome(() => lib.parseSync(sql)),
-      sql,
-    );
-    assert.deepEqual(
-      outcome(() => ours.scanSync(sql)),
-      outcome(() => lib.scanSync(sql)),
-      sql,
-    );
+    same('parseSync', sql);
+    same('scanSync', sql);
   }
   assert.throws(() => ours.parseSync(''), /empty/);
 });
@@ -88,13 +89,7 @@ test('pg binding: the same PL/pgSQL trees and errors as libpg-query', () => {
     'DO $$ BEGIN RAISE NOTICE $m$😀$m$; END $$;',
     'DO $$ BEGIN this is not plpgsql; END $$;',
   ];
-  for (const sql of bodies) {
-    assert.deepEqual(
-      outcome(() => ours.parsePlPgSQLSync(sql)),
-      outcome(() => lib.parsePlPgSQLSync(sql)),
-      sql,
-    );
-  }
+  for (const sql of bodies) same('parsePlPgSQLSync', sql);
 });
 
 test('pg binding: a text larger than the memory it started with (the memory grows)', () => {

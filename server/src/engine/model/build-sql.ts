@@ -483,20 +483,7 @@ class SqlModelBuilder {
   /** Adds the statement to the model's history, with the tables it acts on as they stand now. */
   private record(kind: string, n: PgNode, stmt: SqlStatement, inDoBlock: boolean): void {
     // Most statements (CREATE TABLE, COMMENT …) act on no existing table: they share one empty list.
-    if (!TABLE_STATEMENTS.has(kind)) {
-      this.model.history?.push({
-        file: this.file,
-        kind,
-        node: n,
-        stmt,
-        parsed: this.parsed,
-        searchPath: this.searchPath,
-        inDoBlock,
-        tables: NO_TABLES,
-      });
-      return;
-    }
-    const tables: TableAtStatement[] = [];
+    const tables: TableAtStatement[] = TABLE_STATEMENTS.has(kind) ? [] : NO_TABLES;
     const at = (name: QualifiedName): void => this.tableAt(tables, name);
     switch (kind) {
       case 'AlterTableStmt':

@@ -381,6 +381,29 @@ describe('language server (built)', () => {
     });
   });
 
+  test("a folder's open document is published before the folder's other files", async () => {
+    const root = workspace({
+      'db/migrations/001_orders.sql': CUSTOMERS + ORDERS,
+      'db/migrations/002_payments.sql': PAYMENTS,
+    });
+    const c = await start(root, { settings: only(FK) });
+    try {
+      const earlier = uriOf(join(root, 'db/migrations/001_orders.sql'));
+      await c.waitFor(earlier, has(FK));
+      const uri = c.open(join(root, 'db/migrations/002_payments.sql'), PAYMENTS);
+      await c.waitFor(uri, has(FK));
+      const from = c.published.length;
+      // Both files change: the index answers 001's finding, and 002's moves down a line.
+      c.change(uri, `CREATE INDEX ON orders (customer_id);\n${PAYMENTS}`);
+      await c.waitFor(earlier, hasNo(FK));
+      const order = c.published.slice(from).map((p) => p.uri);
+      assert.ok(order.includes(uri), 'the open document was published again');
+      assert.ok(order.indexOf(uri) < order.indexOf(earlier), order.join(', '));
+    } finally {
+      await c.stop();
+    }
+  });
+
   describe('configuration', () => {
     let c: LspClient;
     let root: string;

@@ -643,7 +643,11 @@ class Session {
         ? new LintedUnit(unit.files, unit.tablesJson)
         : (before?.awaitingCards(unit.files) ?? new LintedUnit(unit.files, '[]', true)),
     );
-    for (const path of unit.files) {
+    // The documents open in the editor first: a migrations folder publishes hundreds of files.
+    const paths = [...unit.files].sort(
+      (a, b) => Number(!project.files.get(a)?.openUri) - Number(!project.files.get(b)?.openUri),
+    );
+    for (const path of paths) {
       const file = project.files.get(path);
       const gen = snapshot.get(path);
       // Changed since it was sent: its newer text is already queued, and these ranges are stale.

@@ -24,22 +24,11 @@ import { loadPrismaParser, parsePrisma } from '../server/src/engine/parse/prisma
 import { loadSqlParser } from '../server/src/engine/parse/sql';
 import { formatPrismaSchema, validatePrismaSchema } from '../server/src/engine/prisma/validate';
 import type { SourceFile } from '../server/src/engine/project';
+import { prng } from '../test/support/corpus';
 
 const N = Math.max(1, Number(process.env.BENCH_RUNS ?? 5) || 5);
 
 // ── the generated schema ─────────────────────────────────────────────────────────────────────
-
-/** mulberry32: a small seeded generator, so that every run generates the same schema. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const AREAS = ['', 'Billing', 'Crm', 'Support', 'Ops'];
 const NOUNS = [
@@ -103,7 +92,7 @@ const KEYS: KeyShape[] = [
  * by `prisma format`.
  */
 export function generatePrismaSchema(models = 150, seed = 20250101): string {
-  const rnd = random(seed);
+  const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const chance = (p: number) => rnd() < p;
   const names: string[] = [];

@@ -11,6 +11,7 @@ import { join, relative } from 'node:path';
 import { lintProject, ParseCache } from '../../server/src/engine/lint';
 import { loadSqlParser } from '../../server/src/engine/parse/sql';
 import type { SourceFile } from '../../server/src/engine/project';
+import { CORPUS } from '../support/corpus';
 
 before(async () => {
   await loadSqlParser();
@@ -90,7 +91,7 @@ describe('lintProject with onlyFiles', () => {
   });
 
   test('the same for a real migrations folder and the stand-alone files beside it', async () => {
-    const root = '/work/shared/corpus/supabase-auth';
+    const root = join(CORPUS, 'supabase-auth');
     const files = read(root).slice(0, 60);
     files.push(...asFiles({ 'queries/users.sql': 'SELECT * FROM auth.users WHERE id = $1;\n' }));
     await assertGroupsAgree(files);

@@ -1,11 +1,12 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SourceRange } from '../../server/src/engine/findings';
 import { buildSqlModel } from '../../server/src/engine/model/build-sql';
 import type { Column, Constraint, Index, SchemaModel, Table } from '../../server/src/engine/model/schema';
 import { loadSqlParser, parseSql, scannerStats } from '../../server/src/engine/parse/sql';
+import { CORPUS, sqlFilesUnder } from '../support/corpus';
 
 before(async () => {
   await loadSqlParser();
@@ -1371,7 +1372,7 @@ CREATE AGGREGATE a (int) (sfunc = int4pl, stype = int);`);
   });
 
   test('a PostgreSQL regression file builds without internal errors', () => {
-    const text = readFileSync('/work/shared/corpus/postgres-regress/alter_table.sql', 'utf8');
+    const text = readFileSync(join(CORPUS, 'postgres-regress', 'alter_table.sql'), 'utf8');
     build(text, { syntaxErrors: true });
   });
 
@@ -1422,17 +1423,6 @@ ALTER TABLE t ADD COLUMN b int DEFAULT 1, ALTER COLUMN a SET DEFAULT 'y';`;
 
 // ── the corpus: real migrations applied in order ─────────────────────────────────────────────
 
-const CORPUS = '/work/shared/corpus';
-
-function walk(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((n) => {
-      const p = join(dir, n);
-      return statSync(p).isDirectory() ? walk(p) : [p];
-    });
-}
-
 /** Builds a project's model from its files in order; fails on a syntax error or an internal error. */
 function buildCorpus(files: string[]): Built {
   const texts = files.map((f): [string, string] => [f.slice(CORPUS.length + 1), readFileSync(f, 'utf8')]);
@@ -1448,7 +1438,7 @@ function buildCorpus(files: string[]): Built {
 
 describe('corpus', () => {
   test('lemmy: 342 diesel migrations', () => {
-    const files = walk(`${CORPUS}/lemmy/migrations`).filter((f) => f.endsWith('/up.sql'));
+    const files = sqlFilesUnder(`${CORPUS}/lemmy/migrations`).filter((f) => f.endsWith('/up.sql'));
     assert.equal(files.length, 342);
     const built = buildCorpus(files);
     // person: user_ renamed, its PK index renamed (ALTER INDEX user__pkey RENAME TO person__pkey),
@@ -1492,7 +1482,7 @@ describe('corpus', () => {
   });
 
   test('supabase-auth: 70 migrations, idempotent DO blocks included', () => {
-    const files = walk(`${CORPUS}/supabase-auth/migrations`).filter((f) => f.endsWith('.up.sql'));
+    const files = sqlFilesUnder(`${CORPUS}/supabase-auth/migrations`).filter((f) => f.endsWith('.up.sql'));
     assert.equal(files.length, 70);
     const built = buildCorpus(files);
     assert.ok([...built.model.tables.values()].every((t) => t.schema === 'auth'));
@@ -1522,7 +1512,7 @@ describe('corpus', () => {
         const [x, y] = [version(a), version(b)];
         return x[0] - y[0] || x[1] - y[1];
       });
-      const migrations = buildCorpus(dirs.flatMap((d) => walk(`${base}/versioned/${d}`)));
+      const migrations = buildCorpus(dirs.flatMap((d) => sqlFilesUnder(`${base}/versioned/${d}`)));
       const snapshot = buildCorpus([`${base}/schema.sql`]);
       const shape = (t: Table) =>
         t.columns
@@ -1549,7 +1539,7 @@ describe('corpus', () => {
   });
 
   test('documenso: 163 Prisma migrations', () => {
-    const files = walk(`${CORPUS}/documenso`).filter((f) => f.endsWith('.sql'));
+    const files = sqlFilesUnder(`${CORPUS}/documenso`).filter((f) => f.endsWith('.sql'));
     assert.equal(files.length, 163);
     const built = buildCorpus(files);
     // Field: documentId and templateId dropped with their FKs, indexes and the CHECK that read them
@@ -1584,7 +1574,7 @@ describe('corpus', () => {
 
   test('postgres-regress: every file builds, and every range and text of its model can be read', () => {
     // PostgreSQL's own regression tests: 18 000 statements of every kind, deliberate errors included.
-    const files = walk(`${CORPUS}/postgres-regress`).filter((f) => f.endsWith('.sql'));
+    const files = sqlFilesUnder(`${CORPUS}/postgres-regress`).filter((f) => f.endsWith('.sql'));
     assert.equal(files.length, 44);
     for (const file of files) {
       const built = build([[file, readFileSync(file, 'utf8')]], { syntaxErrors: true });
@@ -1603,7 +1593,7 @@ describe('corpus', () => {
   });
 
   test('formbricks: 167 Prisma migrations', () => {
-    const files = walk(`${CORPUS}/formbricks`).filter((f) => f.endsWith('.sql'));
+    const files = sqlFilesUnder(`${CORPUS}/formbricks`).filter((f) => f.endsWith('.sql'));
     assert.equal(files.length, 167);
     const built = buildCorpus(files);
     assert.ok(built.model.tables.size > 40);

@@ -9,6 +9,7 @@ import {
   type ParsedSql,
 } from '../../server/src/engine/parse/sql';
 import { LineIndex } from '../../server/src/engine/text';
+import { prng } from '../support/corpus';
 
 before(async () => {
   await loadSqlParser();
@@ -22,18 +23,6 @@ function statements(parsed: ParsedSql): string[] {
 /** Each error as `message @ token`. */
 function errors(parsed: ParsedSql): string[] {
   return parsed.errors.map((e) => `${e.message} @ ${parsed.text.slice(e.start, e.end)}`);
-}
-
-/** A deterministic PRNG (mulberry32), so that the junk below is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Every error and statement range lies inside the text, in order, and the statements do not overlap. */

@@ -6,22 +6,10 @@
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import * as lib from 'libpg-query';
 import * as ours from '../../server/src/engine/parse/pg';
-
-const CORPUS = '/work/shared/corpus';
-
-function sqlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...sqlFiles(p));
-    else if (name.endsWith('.sql')) out.push(p);
-  }
-  return out;
-}
+import { CORPUS, sqlFilesUnder } from '../support/corpus';
 
 /** What a call gives: its result, or the error's name, message and details. */
 function outcome(fn: () => unknown): unknown {
@@ -47,7 +35,7 @@ before(async () => {
 });
 
 test('pg binding: the same parse trees and errors as libpg-query on every corpus file', () => {
-  const files = sqlFiles(CORPUS);
+  const files = sqlFilesUnder(CORPUS);
   assert.ok(files.length > 100, `corpus files: ${files.length}`);
   let errors = 0;
   for (const file of files) {

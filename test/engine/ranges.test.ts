@@ -6,8 +6,7 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { StatementText } from '../../server/src/engine/model/ranges';
 import {
   cachedStatementTokens,
@@ -17,8 +16,7 @@ import {
   type ParsedSql,
   type SqlStatement,
 } from '../../server/src/engine/parse/sql';
-
-const CORPUS = '/work/shared/corpus';
+import { CORPUS, sqlFilesUnder } from '../support/corpus';
 
 before(async () => {
   await loadSqlParser();
@@ -65,15 +63,8 @@ describe('StatementText ranges', () => {
   });
 
   test('every token of the corpus', () => {
-    const walk = (dir: string): string[] =>
-      readdirSync(dir)
-        .sort()
-        .flatMap((n) => {
-          const p = join(dir, n);
-          return statSync(p).isDirectory() ? walk(p) : p.endsWith('.sql') ? [p] : [];
-        });
     let offsets = 0;
-    for (const file of walk(CORPUS)) {
+    for (const file of sqlFilesUnder(CORPUS)) {
       const parsed = parseSql(readFileSync(file, 'utf8'));
       for (const stmt of parsed.statements) {
         if (!['CreateStmt', 'AlterTableStmt', 'IndexStmt'].includes(stmt.kind)) continue;

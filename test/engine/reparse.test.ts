@@ -20,24 +20,11 @@ import {
   type PgNode,
 } from '../../server/src/engine/parse/sql';
 import type { SourceFile } from '../../server/src/engine/project';
-
-const CORPUS = '/work/shared/corpus';
+import { CORPUS, prng } from '../support/corpus';
 
 before(async () => {
   await loadSqlParser();
 });
-
-/** mulberry32: the same edits on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What a user types: mostly identifiers and spaces, sometimes what changes how the rest reads. */
 const TYPED = [

@@ -8,8 +8,7 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { loadModule, scanSync } from 'libpg-query';
 import { KEYWORDS } from '../../server/src/engine/parse/keywords';
 import { keywordKind, scanSql, scanText } from '../../server/src/engine/parse/scan';
@@ -21,8 +20,7 @@ import {
   type ScanToken,
 } from '../../server/src/engine/parse/sql';
 import { ByteMap } from '../../server/src/engine/text';
-
-const CORPUS = '/work/shared/corpus';
+import { CORPUS, prng, sqlFilesUnder } from '../support/corpus';
 
 before(async () => {
   await Promise.all([loadSqlParser(), loadModule()]);
@@ -299,14 +297,7 @@ describe('scanSql', () => {
       '\v',
       '\u00a0',
     ];
-    let a = 20240601;
-    const random = (): number => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const random = prng(20240601);
     const seen = { same: 0, fallback: 0, 'both fail': 0, json: 0 };
     for (let k = 0; k < 4000; k++) {
       let text = '';
@@ -319,15 +310,8 @@ describe('scanSql', () => {
   });
 
   test('every statement of the corpus gives the same tokens as libpg-query', () => {
-    const walk = (dir: string): string[] =>
-      readdirSync(dir)
-        .sort()
-        .flatMap((n) => {
-          const p = join(dir, n);
-          return statSync(p).isDirectory() ? walk(p) : p.endsWith('.sql') ? [p] : [];
-        });
     const seen = { same: 0, fallback: 0, 'both fail': 0, json: 0 };
-    for (const file of walk(CORPUS)) {
+    for (const file of sqlFilesUnder(CORPUS)) {
       const parsed = parseSql(readFileSync(file, 'utf8'));
       for (const stmt of parsed.statements) seen[compare(parsed.sqlText, stmt.start, stmt.end)]++;
     }

@@ -11,6 +11,7 @@ import {
   groupFiles,
   hasExplicitTransaction,
 } from '../../server/src/engine/workspace/migrations';
+import { CORPUS } from '../support/corpus';
 
 type FileSpec = string | { path: string; text: string };
 
@@ -502,7 +503,6 @@ test('a mixed tree: every .sql file in exactly one group, groups ordered by fold
 });
 
 // The real corpus: only the file lists matter here (text '' is enough for these layouts).
-const CORPUS = process.env.DB_EXPERT_CORPUS ?? join(__dirname, '..', '..', '..', 'shared', 'corpus');
 function corpusFiles(project: string): { path: string; text: string }[] {
   const root = join(CORPUS, project);
   return readdirSync(root, { recursive: true, withFileTypes: true })

@@ -11,24 +11,11 @@ import { DEFAULT_CONFIG } from '../../server/src/engine/config/config';
 import { loadSqlParser } from '../../server/src/engine/parse/sql';
 import { Analyzer } from '../../server/src/lsp/analyze';
 import type { FileUpdate, LintRequest, TableCard, UnitResult } from '../../server/src/lsp/protocol';
-
-const CORPUS = '/work/shared/corpus';
+import { CORPUS, prng } from '../support/corpus';
 
 before(async () => {
   await loadSqlParser();
 });
-
-/** mulberry32: the same edits on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let nextId = 1;
 

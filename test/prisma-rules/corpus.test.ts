@@ -11,8 +11,8 @@ import { runFixLoop } from '../../server/src/cli/fix';
 import { lintProject } from '../../server/src/engine/lint';
 import { formatPrismaSchema, validatePrismaSchema } from '../../server/src/engine/prisma/validate';
 import type { SourceFile } from '../../server/src/engine/project';
+import { CORPUS } from '../support/corpus';
 
-const CORPUS = process.env.DB_EXPERT_CORPUS ?? join(__dirname, '..', '..', '..', 'shared', 'corpus');
 const DOCUMENSO = join(CORPUS, 'documenso', 'packages', 'prisma');
 const FORMBRICKS = join(CORPUS, 'formbricks', 'packages', 'database', 'schema');
 const available = existsSync(DOCUMENSO) && existsSync(FORMBRICKS);

@@ -12,8 +12,8 @@ import { buildPrismaModel, type PrismaModelFile } from '../../server/src/engine/
 import { buildSqlModel } from '../../server/src/engine/model/build-sql';
 import type { Column, Constraint, SchemaModel, Table } from '../../server/src/engine/model/schema';
 import { groupPrismaFiles } from '../../server/src/engine/prisma/group';
+import { CORPUS } from '../support/corpus';
 
-const CORPUS = process.env.DB_EXPERT_CORPUS ?? join(__dirname, '..', '..', '..', 'shared', 'corpus');
 const DOCUMENSO = join(CORPUS, 'documenso', 'packages', 'prisma');
 const FORMBRICKS = join(CORPUS, 'formbricks', 'packages', 'database');
 const available = existsSync(DOCUMENSO) && existsSync(FORMBRICKS);

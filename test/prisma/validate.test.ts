@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prismaEngineMajor, validatePrismaSchema } from '../../server/src/engine/prisma/validate';
+import { CORPUS } from '../support/corpus';
 
-const CORPUS = process.env.DB_EXPERT_CORPUS ?? join(__dirname, '..', '..', '..', 'shared', 'corpus');
 const DOCUMENSO = join(CORPUS, 'documenso', 'packages', 'prisma', 'schema.prisma');
 const FORMBRICKS = join(CORPUS, 'formbricks', 'packages', 'database', 'schema');
 const available = existsSync(DOCUMENSO) && existsSync(FORMBRICKS);

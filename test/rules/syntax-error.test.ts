@@ -8,6 +8,7 @@ import { loadSqlParser, parseSql, type ParsedSql } from '../../server/src/engine
 import { syntaxError } from '../../server/src/engine/rules/syntax-error';
 import { LineIndex } from '../../server/src/engine/text';
 import { ruleTester, type InvalidCase } from '../support/rule-tester';
+import { CORPUS } from '../support/corpus';
 
 ruleTester(syntaxError, {
   valid: [
@@ -108,7 +109,6 @@ test('syntax-error: the good statement after a half-typed one is in the model', 
 });
 
 // The real corpus (third-party SQL): see /work/shared/corpus/SOURCES.md.
-const CORPUS = process.env.DB_EXPERT_CORPUS ?? join(__dirname, '..', '..', '..', 'shared', 'corpus');
 
 function sqlFiles(project: string): { path: string; text: string }[] {
   const root = join(CORPUS, project);

@@ -14,8 +14,8 @@ import { lintProject } from '../../server/src/engine/lint';
 import type { SourceFile } from '../../server/src/engine/project';
 import { compareWithModel, isVerifiable, verifyGroup } from '../../server/src/engine/verify';
 import { assertOnlyKnown } from './known';
+import { CORPUS } from '../support/corpus';
 
-const CORPUS = process.env.DB_EXPERT_CORPUS ?? join(__dirname, '..', '..', '..', 'shared', 'corpus');
 
 function readProject(root: string): SourceFile[] {
   const walk = (dir: string): string[] =>

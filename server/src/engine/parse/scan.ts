@@ -163,20 +163,28 @@ export function scanText(text: string, rethrow = false): ScanToken[] | undefined
   const tokens = scanSql(text);
   if (tokens) return tokens;
   try {
-    const bytes = new ByteMap(text);
-    return scanSync(text)
-      .tokens.filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT')
-      .map((t) => ({
-        start: bytes.toUtf16(t.start),
-        end: bytes.toUtf16(t.end),
-        text: t.text,
-        kind: t.keywordKind > 0 ? t.text.toUpperCase() : t.tokenName,
-        isKeyword: t.keywordKind > 0,
-      }));
+    return libpgScan(text);
   } catch (e) {
     if (rethrow) throw e;
     return undefined;
   }
+}
+
+/**
+ * libpg-query's scanner's tokens of `text` (comments left out), with UTF-16 offsets into it plus
+ * `base`; throws the scanner's error.
+ */
+export function libpgScan(text: string, base = 0): ScanToken[] {
+  const bytes = new ByteMap(text);
+  return scanSync(text)
+    .tokens.filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT')
+    .map((t) => ({
+      start: base + bytes.toUtf16(t.start),
+      end: base + bytes.toUtf16(t.end),
+      text: t.text,
+      kind: t.keywordKind > 0 ? t.text.toUpperCase() : t.tokenName,
+      isKeyword: t.keywordKind > 0,
+    }));
 }
 
 /** The keyword category of a word (1 unreserved … 4 reserved), 0 when it is not a keyword. */

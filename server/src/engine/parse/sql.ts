@@ -7,7 +7,7 @@
 import * as pg from './pg';
 import { ByteMap } from '../text';
 import { blankOut, splitStatements, statementStartCandidates, type BlankRegion, type Segment } from './split';
-import { scanSql } from './scan';
+import { libpgScan, scanSql } from './scan';
 
 /** A raw parse-tree node as libpg-query returns it: `{ NodeType: { …fields } }`. */
 export type PgNode = Record<string, any>;
@@ -71,12 +71,7 @@ export function loadSqlParser(): Promise<void> {
  * are blanked out of `sqlText` (same offsets), which is what the parser sees.
  */
 export function parseSql(text: string): ParsedSql {
-  const split = splitStatements(text);
-  const blanks = split.blanks;
-  const segments = split.segments;
-  const sqlText = wellFormed(blankOut(text, blanks));
-  const byteMap = new ByteMap(sqlText);
-  const result: ParsedSql = { text, sqlText, byteMap, statements: [], errors: [], blanks };
+  const { result, segments } = emptyParse(text);
   if (segments.length === 0) return result;
 
   // Fast path: the whole file in one call; on an error, recovery (see `parseRun`).
@@ -84,8 +79,24 @@ export function parseSql(text: string): ParsedSql {
   return result;
 }
 
-/** The splitter's segments of a parse made by `reparseSql` (what the next reparse compares with). */
+/** The splitter's segments of a parse (what a reparse of its next version compares with). */
 const segmentsOf = new WeakMap<ParsedSql, Segment[]>();
+
+/** A file split into segments, with the text the parser sees, and no statement parsed yet. */
+function emptyParse(text: string): { result: ParsedSql; segments: Segment[] } {
+  const { blanks, segments } = splitStatements(text);
+  const sqlText = wellFormed(blankOut(text, blanks));
+  const result: ParsedSql = {
+    text,
+    sqlText,
+    byteMap: new ByteMap(sqlText),
+    statements: [],
+    errors: [],
+    blanks,
+  };
+  segmentsOf.set(result, segments);
+  return { result, segments };
+}
 
 /**
  * Parses `text`, a new version of the file whose parse is `previous`, giving what `parseSql(text)`
@@ -98,13 +109,8 @@ const segmentsOf = new WeakMap<ParsedSql, Segment[]>();
  */
 export function reparseSql(text: string, previous: ParsedSql): ParsedSql {
   if (text === previous.text) return previous;
-  const split = splitStatements(text);
-  const blanks = split.blanks;
-  const segments = split.segments;
-  const sqlText = wellFormed(blankOut(text, blanks));
-  const byteMap = new ByteMap(sqlText);
-  const result: ParsedSql = { text, sqlText, byteMap, statements: [], errors: [], blanks };
-  segmentsOf.set(result, segments);
+  const { result, segments } = emptyParse(text);
+  const { sqlText, byteMap } = result;
   if (segments.length === 0) return result;
 
   const before = previous.sqlText;
@@ -628,19 +634,8 @@ export function cachedStatementTokens(stmt: SqlStatement): ScanToken[] | undefin
 
 /** The tokens of one statement from libpg-query's scanner (empty when it cannot scan it). */
 export function libpgTokens(parsed: ParsedSql, stmt: SqlStatement): ScanToken[] {
-  const text = parsed.sqlText.slice(stmt.start, stmt.end);
-  const base = parsed.byteMap.toByte(stmt.start);
   try {
-    return pg
-      .scanSync(text)
-      .tokens.filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT')
-      .map((t) => ({
-        start: parsed.byteMap.toUtf16(base + t.start),
-        end: parsed.byteMap.toUtf16(base + t.end),
-        text: t.text,
-        kind: t.keywordKind > 0 ? t.text.toUpperCase() : t.tokenName,
-        isKeyword: t.keywordKind > 0,
-      }));
+    return libpgScan(parsed.sqlText.slice(stmt.start, stmt.end), stmt.start);
   } catch {
     return [];
   }

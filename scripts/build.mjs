@@ -2,29 +2,12 @@
 // dist/ with esbuild, and puts libpg-query's WebAssembly beside the bundles: emscripten's loader
 // looks for `libpg-query.wasm` in the folder of the script that runs (its __dirname).
 import { build } from 'esbuild';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { common, copyParserWasm, external, root } from './esbuild-options.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const at = (p) => join(root, p);
-
-// Loaded at run time by the code that needs them, never bundled: large, or WebAssembly of their own.
-const external = ['@electric-sql/pglite', '@prisma/prisma-schema-wasm'];
-
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: 'linked',
-  logLevel: 'warning',
-  absWorkingDir: root,
-  // ESM-only dependencies (fdir, under tinyglobby) read `import.meta.url`, which a CJS bundle lacks.
-  define: { 'import.meta.url': '__importMetaUrl' },
-  banner: { js: "'use strict';\nvar __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-};
 
 const bundles = [
   // The command's entry loads the server's bundle or the command line's (server/src/cli/bin.ts).
@@ -44,6 +27,7 @@ await Promise.all(
   bundles.map((b) =>
     build({
       ...common,
+      sourcemap: 'linked',
       entryPoints: [at(b.entry)],
       outfile: at(b.out),
       external: [...external, ...(b.external ?? [])],
@@ -58,7 +42,7 @@ if (!cli.startsWith('#!/usr/bin/env node\n') || cli.indexOf('#!', 1) !== -1) {
 }
 for (const b of bundles) if (b.executable) chmodSync(at(b.out), 0o755);
 
-copyFileSync(at('node_modules/libpg-query/wasm/libpg-query.wasm'), join(dist, 'libpg-query.wasm'));
+copyParserWasm(dist);
 
 const size = (p) => `${(statSync(p).size / 1024).toFixed(0).padStart(6)} KB`;
 for (const p of [...bundles.map((b) => at(b.out)), join(dist, 'libpg-query.wasm')]) {

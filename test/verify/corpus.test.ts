@@ -16,7 +16,6 @@ import { compareWithModel, isVerifiable, verifyGroup } from '../../server/src/en
 import { assertOnlyKnown } from './known';
 import { CORPUS } from '../support/corpus';
 
-
 function readProject(root: string): SourceFile[] {
   const walk = (dir: string): string[] =>
     readdirSync(dir).flatMap((name) => {

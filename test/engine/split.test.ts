@@ -1,11 +1,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import {
   blankOut,
+  resplit,
   splitStatements,
   statementStartCandidates,
   stripLeadingComments,
 } from '../../server/src/engine/parse/split';
+import { CORPUS, prng, sqlFilesUnder } from '../support/corpus';
 
 /** The statements as psql would send them: each segment's text, trimmed, without its `;`. */
 function statements(text: string): string[] {
@@ -301,5 +304,72 @@ describe('stripLeadingComments', () => {
     assert.equal(stripLeadingComments('  -- a\n/* b /* c */ */ copy t'), 'copy t');
     assert.equal(stripLeadingComments('-- only'), '');
     assert.equal(stripLeadingComments('select 1'), 'select 1');
+  });
+});
+
+describe('resplit', () => {
+  /** What is typed or pasted: each can change where statements end, far after it. */
+  const TYPED = [
+    'x',
+    ' ',
+    '\n',
+    ';',
+    "'",
+    '"',
+    '$$',
+    '$fn$',
+    '--',
+    '/*',
+    '*/',
+    '(',
+    ')',
+    'E',
+    '\\',
+    '\n\\set x 1\n',
+    '\ncopy t from stdin;\n1\n\\.\n',
+    'BEGIN ATOMIC ',
+    ' END',
+    '\nCREATE TABLE t (a int);\n',
+    ':v',
+  ];
+
+  test('gives what a split of the new text gives, for random edits of the corpus', () => {
+    const random = prng(11);
+    const files = sqlFilesUnder(CORPUS).filter((_, i) => i % 7 === 0);
+    assert.ok(files.length > 20, `${files.length} corpus files`);
+    let edits = 0;
+    for (const file of files) {
+      let text = readFileSync(file, 'utf8');
+      let split = splitStatements(text);
+      for (let k = 0; k < 12; k++) {
+        const at = Math.floor(random() * (text.length + 1));
+        const remove = random() < 0.6 ? 0 : Math.floor(random() * 40);
+        const next =
+          text.slice(0, at) +
+          (random() < 0.8 ? TYPED[Math.floor(random() * TYPED.length)] : '') +
+          text.slice(at + remove);
+        const fresh = splitStatements(next);
+        assert.deepEqual(
+          resplit(next, text, split),
+          { segments: fresh.segments, blanks: fresh.blanks },
+          `${file}, edit at ${at}`,
+        );
+        text = next;
+        split = fresh;
+        edits++;
+      }
+    }
+    assert.ok(edits > 200);
+  });
+
+  test('keeps the old statements before the edit and moves those after it', () => {
+    const text = Array.from({ length: 200 }, (_, i) => `CREATE TABLE t${i} (id int);\n`).join('');
+    const old = splitStatements(text);
+    const at = text.indexOf('t100 (') + 4;
+    const next = `${text.slice(0, at)}x${text.slice(at)}`;
+    const split = resplit(next, text, old);
+    assert.deepEqual(split, { segments: splitStatements(next).segments, blanks: [] });
+    assert.equal(split.segments[10], old.segments[10], 'the same object before the edit');
+    assert.equal(split.segments[150].start, old.segments[150].start + 1);
   });
 });

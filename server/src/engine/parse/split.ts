@@ -29,6 +29,12 @@ export interface SplitResult {
   blanks: BlankRegion[];
 }
 
+/**
+ * How far past a statement's `;` the splitter may have read to decide where that statement ends
+ * (it looks at most 23 characters ahead, for a line that can only start a new statement).
+ */
+const LOOKAHEAD = 64;
+
 const enum Ch {
   Newline = 10,
   Colon = 58,
@@ -67,8 +73,16 @@ const PLAIN_RUN = /[^\-/'"$\n()[\];\\:]*/y;
 /** Meta-commands that send the query buffer, like a semicolon. */
 const SENDS_BUFFER = /^(?:g|gx|gexec|gset|gdesc|watch|crosstabview)$/;
 
-/** Splits `text[from, to)` into statements. */
-export function splitStatements(text: string, from = 0, to = text.length): SplitResult {
+/**
+ * Splits `text[from, to)` into statements. With `stopAfter`, it stops after the first `;` (not one
+ * of COPY … FROM stdin) for which `stopAfter(offset)` is true, and says where (`stoppedAt`).
+ */
+export function splitStatements(
+  text: string,
+  from = 0,
+  to = text.length,
+  stopAfter?: (semicolon: number) => boolean,
+): SplitResult & { stoppedAt?: number } {
   const segments: Segment[] = [];
   const blanks: BlankRegion[] = [];
   let segStart = from;
@@ -152,6 +166,7 @@ export function splitStatements(text: string, from = 0, to = text.length): Split
       const head = firstCodeAt(text, segStart, i);
       const isCopy = (text.charCodeAt(head) | 32) === 99 && COPY_FROM_STDIN.test(text.slice(head, i));
       endSegment(i, i);
+      if (!isCopy && stopAfter?.(i)) return { segments, blanks, stoppedAt: i };
       i++;
       if (isCopy) {
         i = skipCopyData(text, i, to, blanks);
@@ -216,6 +231,96 @@ export function splitStatements(text: string, from = 0, to = text.length): Split
   }
   if (text.slice(segStart, to).trim() !== '') segments.push({ start: segStart, end: to, semicolon: -1 });
   return { segments, blanks };
+}
+
+/**
+ * `splitStatements(text)`, for a new version of `before` whose split is `old`: the statements that
+ * end well before the edit are the old ones, the split starts again after them, and it stops at the
+ * first `;` after the edit where the old split also had one (what follows is the same text, read
+ * from the same state): the rest is the old split, moved by the length the edit added or removed.
+ */
+export function resplit(text: string, before: string, old: SplitResult): SplitResult {
+  const prefix = commonPrefix(before, text);
+  const suffix = commonSuffix(before, text, Math.min(before.length, text.length) - prefix);
+  const delta = text.length - before.length;
+  const segs = old.segments;
+  /** An old statement that ends at a `;` with the next one right after it (no COPY data, no meta-command). */
+  const cleanEnd = (i: number): boolean =>
+    segs[i].semicolon >= 0 && i + 1 < segs.length && segs[i + 1].start === segs[i].semicolon + 1;
+  // The last old statement that the splitter ended before reading anything the edit changed.
+  let keep = lastSegmentEndingBefore(segs, prefix - LOOKAHEAD);
+  while (keep >= 0 && !cleanEnd(keep)) keep--;
+  const restart = keep >= 0 ? segs[keep].semicolon + 1 : 0;
+  /** Index of the old statement whose `;` is at `offset`, or -1. */
+  const oldEndingAt = (offset: number): number => {
+    const i = lastSegmentEndingBefore(segs, offset + 1);
+    return i >= 0 && segs[i].semicolon === offset ? i : -1;
+  };
+  let resumeAt = -1;
+  const fresh = splitStatements(text, restart, text.length, (semicolon) => {
+    if (semicolon < text.length - suffix) return false;
+    const j = oldEndingAt(semicolon - delta);
+    if (j < 0 || !cleanEnd(j)) return false;
+    resumeAt = j + 1;
+    return true;
+  });
+  const segments = segs.slice(0, keep + 1);
+  for (const s of fresh.segments) segments.push(s);
+  const blanks: BlankRegion[] = [];
+  for (const b of old.blanks) if (b.start < restart) blanks.push(b);
+  for (const b of fresh.blanks) blanks.push(b);
+  if (fresh.stoppedAt !== undefined) {
+    for (let j = resumeAt; j < segs.length; j++) {
+      const s = segs[j];
+      segments.push({
+        start: s.start + delta,
+        end: s.end + delta,
+        semicolon: s.semicolon < 0 ? -1 : s.semicolon + delta,
+      });
+    }
+    const from = fresh.stoppedAt - delta;
+    for (const b of old.blanks)
+      if (b.start > from) blanks.push({ start: b.start + delta, end: b.end + delta, kind: b.kind });
+  }
+  return { segments, blanks };
+}
+
+/** Index of the last segment whose `;` is before `offset` (segments without one are skipped), or -1. */
+function lastSegmentEndingBefore(segments: readonly Segment[], offset: number): number {
+  let lo = 0;
+  let hi = segments.length;
+  // Segments are in order: the first that starts at or after `offset` bounds the search.
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (segments[mid].start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo - 1; i >= 0; i--)
+    if (segments[i].semicolon >= 0 && segments[i].semicolon < offset) return i;
+  return -1;
+}
+
+/** Length of the common prefix of two strings (compared a block at a time, then by character). */
+export function commonPrefix(a: string, b: string): number {
+  const max = Math.min(a.length, b.length);
+  let i = 0;
+  for (let step = 4096; step >= 1; step >>= 4) {
+    while (i + step <= max && a.slice(i, i + step) === b.slice(i, i + step)) i += step;
+  }
+  return i;
+}
+
+/** Length of the common suffix of two strings, at most `max`. */
+export function commonSuffix(a: string, b: string, max: number): number {
+  let n = 0;
+  for (let step = 4096; step >= 1; step >>= 4) {
+    while (
+      n + step <= max &&
+      a.slice(a.length - n - step, a.length - n) === b.slice(b.length - n - step, b.length - n)
+    )
+      n += step;
+  }
+  return n;
 }
 
 /** Offset of the first character in `text[from, to)` that is neither whitespace nor comment (or `to`). */

@@ -6,7 +6,17 @@
  */
 import * as pg from './pg';
 import { ByteMap } from '../text';
-import { blankOut, splitStatements, statementStartCandidates, type BlankRegion, type Segment } from './split';
+import {
+  blankOut,
+  commonPrefix,
+  commonSuffix,
+  resplit,
+  splitStatements,
+  statementStartCandidates,
+  type BlankRegion,
+  type Segment,
+  type SplitResult,
+} from './split';
 import { libpgScan, scanSql } from './scan';
 
 /** A raw parse-tree node as libpg-query returns it: `{ NodeType: { …fields } }`. */
@@ -82,9 +92,12 @@ export function parseSql(text: string): ParsedSql {
 /** The splitter's segments of a parse (what a reparse of its next version compares with). */
 const segmentsOf = new WeakMap<ParsedSql, Segment[]>();
 
-/** A file split into segments, with the text the parser sees, and no statement parsed yet. */
-function emptyParse(text: string): { result: ParsedSql; segments: Segment[] } {
-  const { blanks, segments } = splitStatements(text);
+/** A file split into segments (given, or split here), with the text the parser sees, and no statement parsed yet. */
+function emptyParse(
+  text: string,
+  split: SplitResult = splitStatements(text),
+): { result: ParsedSql; segments: Segment[] } {
+  const { blanks, segments } = split;
   const sqlText = wellFormed(blankOut(text, blanks));
   const result: ParsedSql = {
     text,
@@ -109,7 +122,11 @@ function emptyParse(text: string): { result: ParsedSql; segments: Segment[] } {
  */
 export function reparseSql(text: string, previous: ParsedSql): ParsedSql {
   if (text === previous.text) return previous;
-  const { result, segments } = emptyParse(text);
+  const old = segmentsOf.get(previous) ?? splitStatements(previous.text).segments;
+  const { result, segments } = emptyParse(
+    text,
+    resplit(text, previous.text, { segments: old, blanks: previous.blanks }),
+  );
   const { sqlText, byteMap } = result;
   if (segments.length === 0) return result;
 
@@ -117,7 +134,6 @@ export function reparseSql(text: string, previous: ParsedSql): ParsedSql {
   const prefix = commonPrefix(before, sqlText);
   const suffix = commonSuffix(before, sqlText, Math.min(before.length, sqlText.length) - prefix);
   const delta = sqlText.length - before.length;
-  const old = segmentsOf.get(previous) ?? splitStatements(previous.text).segments;
   // Segments of the previous parse with a syntax error: their recovery looks beyond them.
   const broken = new Set<number>();
   for (const e of previous.errors) {
@@ -171,29 +187,6 @@ export function reparseSql(text: string, previous: ParsedSql): ParsedSql {
   }
   if (run.length > 0) parseRun(result, run);
   return result;
-}
-
-/** Length of the common prefix of two strings (compared a block at a time, then by character). */
-function commonPrefix(a: string, b: string): number {
-  const max = Math.min(a.length, b.length);
-  let i = 0;
-  for (let step = 4096; step >= 1; step >>= 4) {
-    while (i + step <= max && a.slice(i, i + step) === b.slice(i, i + step)) i += step;
-  }
-  return i;
-}
-
-/** Length of the common suffix of two strings, at most `max`. */
-function commonSuffix(a: string, b: string, max: number): number {
-  let n = 0;
-  for (let step = 4096; step >= 1; step >>= 4) {
-    while (
-      n + step <= max &&
-      a.slice(a.length - n - step, a.length - n) === b.slice(b.length - n - step, b.length - n)
-    )
-      n += step;
-  }
-  return n;
 }
 
 /** Index of the first statement that starts at or after `offset`. */

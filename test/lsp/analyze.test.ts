@@ -1,7 +1,8 @@
 /**
  * The worker's side of the language server, in process: the parses it keeps between requests (an
  * edit parses again only the statements it changed) never change a finding, and the table cards
- * of a large unit come after its findings, from its latest lint.
+ * of a large unit come after its findings, from its latest lint. Warm-up lints, run once per
+ * worker on its first large unit, change none of that.
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +10,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { generateSchema } from '../../bench/generate-schema';
 import { DEFAULT_CONFIG } from '../../server/src/engine/config/config';
 import { loadSqlParser } from '../../server/src/engine/parse/sql';
-import { Analyzer } from '../../server/src/lsp/analyze';
+import { ParseCache } from '../../server/src/engine/parse/cache';
+import { Analyzer, typedNearMiddle, WARM_UP_LINTS } from '../../server/src/lsp/analyze';
 import type { FileUpdate, LintRequest, TableCard, UnitResult } from '../../server/src/lsp/protocol';
 import { CORPUS, prng } from '../support/corpus';
 
@@ -119,5 +121,79 @@ describe('Analyzer', () => {
       ['customers'],
     );
     assert.equal(analyzer.hasPendingCards, false);
+  });
+
+  test('warm-up lints: once per worker, on its first large unit, leaving its parses and findings as they were', async () => {
+    const analyzer = new Analyzer();
+    await lint(
+      analyzer,
+      [{ path: 'a.sql', text: 'CREATE TABLE customers (id bigint PRIMARY KEY);\n' }],
+      ['a.sql'],
+    );
+    assert.equal(analyzer.wantsWarmUp, false, 'a small unit');
+
+    const schema = generateSchema(150_000, 5);
+    await lint(analyzer, [{ path: 'schema.sql', text: schema }], ['schema.sql']);
+    assert.equal(analyzer.wantsWarmUp, true);
+    let done: Awaited<ReturnType<Analyzer['warmUp']>>;
+    let lints = 0;
+    while (analyzer.wantsWarmUp) {
+      done = await analyzer.warmUp();
+      lints++;
+      assert.equal(done === undefined, analyzer.wantsWarmUp);
+    }
+    assert.equal(lints, WARM_UP_LINTS);
+    assert.equal(done!.file, 'schema.sql');
+    assert.equal(done!.lints, WARM_UP_LINTS);
+    assert.ok(done!.ms > 0);
+    assert.equal(await analyzer.warmUp(), undefined);
+
+    // An edit after them: the findings of a fresh worker.
+    const edited = schema.replace(/(CREATE TABLE \w+\.\w+ \(\n\s+)(\w+)/, '$1$2x');
+    assert.notEqual(edited, schema);
+    const after = await lint(analyzer, [{ path: 'schema.sql', text: edited }], ['schema.sql']);
+    const fresh = await lint(new Analyzer(), [{ path: 'schema.sql', text: edited }], ['schema.sql']);
+    assert.deepEqual(after.findings, fresh.findings);
+
+    // Once per worker: another large unit gets none.
+    await lint(analyzer, [{ path: 'other.sql', text: generateSchema(150_000, 6) }], ['other.sql']);
+    assert.equal(analyzer.wantsWarmUp, false);
+
+    // Unless its project was dropped before its warm-up ended.
+    const dropped = new Analyzer();
+    await lint(dropped, [{ path: 'schema.sql', text: schema }], ['schema.sql']);
+    await dropped.warmUp();
+    dropped.drop('p');
+    assert.equal(dropped.wantsWarmUp, false);
+    await lint(dropped, [{ path: 'schema.sql', text: schema }], ['schema.sql']);
+    assert.equal(dropped.wantsWarmUp, true);
+  });
+
+  test('a fork of a parse cache leaves the cache as it was', () => {
+    const cache = new ParseCache();
+    const text = 'CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n';
+    const parsed = cache.sqlFile('s.sql', text);
+    const fork = cache.fork();
+    const edited = fork.sqlFile('s.sql', text.replace('b (', 'bx ('));
+    assert.notEqual(edited, parsed);
+    assert.equal(fork.sqlFile('s.sql', edited.text), edited);
+    assert.equal(cache.sqlFile('s.sql', text), parsed, 'the cache still has its own parse');
+  });
+
+  test('the keystrokes of the warm-up: a line break, or a letter at the end of a word', () => {
+    const text = 'CREATE TABLE a (\n  id int\n);\nCREATE TABLE b (\n  name text\n);\n';
+    for (const n of [0, 1, 2, 3]) {
+      const typed = typedNearMiddle(text, n);
+      assert.equal(typed.length, text.length + 1);
+      let at = 0;
+      while (typed[at] === text[at]) at++;
+      assert.equal(typed.slice(0, at) + typed.slice(at + 1), text);
+      if (n % 2 === 0) assert.equal(typed[at], '\n');
+      else {
+        assert.equal(typed[at], 'x');
+        assert.match(text.slice(0, at), /[A-Za-z_]$/);
+        assert.doesNotMatch(text.slice(at, at + 1), /[A-Za-z_]/);
+      }
+    }
   });
 });

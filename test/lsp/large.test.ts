@@ -1,7 +1,8 @@
 /**
  * The language server (built) on a file large enough that its table cards are made after its
  * diagnostics, when the worker is idle: a hover on a table finds its card once they are made, the
- * schema model waits for them, and after an edit both show the new text.
+ * schema model waits for them, and after an edit both show the new text. Then, with the worker
+ * idle, it warms the engine up with lints of its own, which change nothing it reports.
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hover, MarkupContent, Position } from 'vscode-languageserver-protocol';
 import { generateSchema } from '../../bench/generate-schema';
+import { DEFAULT_CONFIG } from '../../server/src/engine/config/config';
+import { lintProject } from '../../server/src/engine/lint';
+import { loadSqlParser } from '../../server/src/engine/parse/sql';
 import { buildIfStale, LspClient } from './client';
 
 const clients: LspClient[] = [];
@@ -66,5 +70,43 @@ describe('language server (built), a large file', () => {
     assert.match(after, new RegExp(`TABLE ${m[1]}\\.${m[2]}_renamed `));
     assert.doesNotMatch(after, new RegExp(`TABLE ${m[1]}\\.${m[2]} `));
     assert.match(await card(renamed, nameAt, `${m[2]}_renamed`), /\*\*table\*\*/);
+  });
+
+  test('warm-up lints when idle, once, and the next edit gets the findings of the engine', async () => {
+    const error = buildIfStale();
+    assert.equal(error, undefined, error);
+    const text = generateSchema(150_000, 4);
+    const root = mkdtempSync(join(tmpdir(), 'db-expert-lsp-warm-'));
+    temps.push(root);
+    mkdirSync(join(root, '.git'));
+    writeFileSync(join(root, 'schema.sql'), text);
+    const c = await LspClient.start(root);
+    clients.push(c);
+    const uri = c.open(join(root, 'schema.sql'), text);
+    await c.nextFor(uri, (d) => d.length > 0);
+    const warmed = (): string[] => c.logs.filter((l) => l.startsWith('Warmed up the engine'));
+    for (const end = Date.now() + 60_000; warmed().length === 0;) {
+      assert.ok(Date.now() < end, 'no warm-up');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.match(warmed()[0], /^Warmed up the engine on schema\.sql: \d+ lints in \d+ ms\.$/);
+
+    const middle = text.indexOf('\nCREATE TABLE', text.length / 2) + 1;
+    const edited = `${text.slice(0, middle)}CREATE TABLE warm_probe (note text);\n${text.slice(middle)}`;
+    c.change(uri, edited);
+    const published = await c.nextFor(uri, (d) =>
+      d.some((x) => JSON.stringify(x.message).includes('warm_probe')),
+    );
+    await loadSqlParser();
+    const { findings } = await lintProject([{ path: 'schema.sql', text: edited }], {
+      config: DEFAULT_CONFIG,
+    });
+    const key = (code: unknown, message: string) => `${String(code)} ${message}`;
+    assert.deepEqual(
+      published.map((d) => key(d.code, typeof d.message === 'string' ? d.message : d.message.value)).sort(),
+      findings.map((f) => key(f.ruleId, f.message)).sort(),
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(warmed().length, 1, 'once per worker');
   });
 });

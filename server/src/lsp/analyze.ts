@@ -8,7 +8,7 @@
  * the cost of a lint. Exact ranges are read only for units small enough for it not to matter.
  */
 import type { Finding, RelatedInfo, SourceRange } from '../engine/findings';
-import { lintProject, ParseCache } from '../engine/lint';
+import { lintProject, ParseCache, type LintOptions } from '../engine/lint';
 import { tableKey, type Constraint, type SchemaModel, type Table } from '../engine/model/schema';
 import type { SourceFile } from '../engine/project';
 import { allRules } from '../engine/rules';
@@ -18,6 +18,14 @@ import { verifyProject } from '../engine/verify';
 import type { SyntaxErrorInfo } from '../engine/lint';
 import type { CardColumn, LintRequest, Loc, TableCard, UnitCards, UnitResult } from './protocol';
 
+/**
+ * The first unit this large that a worker lints gets warm-up lints while the worker is idle: the
+ * JIT optimizes the engine over the first lints after a start, and until then a keystroke in a
+ * 10,000-line file takes two or three times as long.
+ */
+const WARM_UP_CHARS = 100_000;
+/** Warm-up lints per worker (each a keystroke in the unit's largest file, alternately a line break and a letter). */
+export const WARM_UP_LINTS = 12;
 /** Units up to this many characters get exact ranges (columns' constraints, FK actions) on their cards. */
 const EXACT_CARD_CHARS = 1_000_000;
 /**
@@ -67,6 +75,19 @@ export class Analyzer {
     { cards: Omit<UnitCards, 'tablesJson'>; make(): TableCard[] }
   >();
 
+  /** What the warm-up lints lint (the first large unit), how many are left, and their time so far; once per worker. */
+  private warm:
+    | {
+        project: string;
+        files: SourceFile[];
+        parses: ParseCache;
+        options: LintOptions;
+        left: number;
+        ms: number;
+      }
+    | undefined;
+  private warmedUp = false;
+
   constructor(
     private readonly faults: Faults = { rules: [], exits: [] },
     private readonly onExitFault: () => void = () => process.exit(70),
@@ -75,6 +96,12 @@ export class Analyzer {
   drop(project: string): void {
     this.projects.delete(project);
     this.parses.delete(project);
+    if (this.warm?.project === project) {
+      // Dropped before its warm-up ended (a document's own project, once its folder is indexed):
+      // the next large unit gets one.
+      this.warm = undefined;
+      this.warmedUp = false;
+    }
     for (const k of this.readsOthers) if (k.startsWith(`${project}\0`)) this.readsOthers.delete(k);
     for (const [k, pending] of this.pendingCards) {
       if (pending.cards.project === project) this.pendingCards.delete(k);
@@ -183,6 +210,10 @@ export class Analyzer {
         if (usedOtherUnits) this.readsOthers.add(pendingKey);
         else this.readsOthers.delete(pendingKey);
         const chars = files.reduce((n, f) => n + f.text.length, 0);
+        if (!this.warmedUp && !usedOtherUnits && chars >= WARM_UP_CHARS) {
+          this.warmedUp = true;
+          this.warm = { project: request.project, files, parses, options, left: WARM_UP_LINTS, ms: 0 };
+        }
         findings = result.findings;
         // The unit's own models (the others' may have been built for its rules).
         const models = [...result.models].flatMap(([g, m]) =>
@@ -220,6 +251,38 @@ export class Analyzer {
     return { restart };
   }
 
+  /** Whether warm-up lints are left to run. */
+  get wantsWarmUp(): boolean {
+    return this.warm !== undefined;
+  }
+
+  /**
+   * Runs one warm-up lint: the unit's largest file with a keystroke typed near its middle, on a
+   * fork of the unit's parses (which stay as they were), the result dropped. Nothing the server
+   * reports depends on it; it only makes the next lints faster. After the last one, says what they
+   * were.
+   */
+  async warmUp(): Promise<{ file: string; lints: number; ms: number } | undefined> {
+    const warm = this.warm;
+    if (!warm) return undefined;
+    const t0 = performance.now();
+    warm.left--;
+    const big = warm.files.reduce((a, b) => (b.text.length > a.text.length ? b : a));
+    const edited = typedNearMiddle(big.text, warm.left);
+    try {
+      await lintProject(
+        warm.files.map((f) => (f === big ? { path: f.path, text: edited } : f)),
+        { ...warm.options, parseCache: warm.parses.fork() },
+      );
+    } catch {
+      // What a real lint of the unit would report; the warm-up has nothing to report.
+    }
+    warm.ms += performance.now() - t0;
+    if (warm.left > 0) return undefined;
+    this.warm = undefined;
+    return { file: big.path, lints: WARM_UP_LINTS, ms: warm.ms };
+  }
+
   private rulesFor(files: readonly SourceFile[]): readonly Rule[] | undefined {
     const faulty = this.faults.rules.filter((f) => files.some((file) => file.text.includes(f.marker)));
     if (faulty.length === 0) return undefined;
@@ -234,6 +297,19 @@ export class Analyzer {
         : rule,
     );
   }
+}
+
+/**
+ * `text` with a keystroke typed a little after its middle (moved by `n`): a line break when `n` is
+ * even, otherwise a letter at the end of the next word (which changes a statement).
+ */
+export function typedNearMiddle(text: string, n: number): string {
+  const line = text.indexOf('\n', Math.floor(text.length / 2) + 101 * n) + 1;
+  const word = /[A-Za-z_]+\b/g;
+  word.lastIndex = line;
+  const m = n % 2 === 1 ? word.exec(text) : null;
+  const at = m ? m.index + m[0].length : line;
+  return `${text.slice(0, at)}${m ? 'x' : '\n'}${text.slice(at)}`;
 }
 
 export function internalError(file: string, message: string): Finding {
@@ -271,6 +347,7 @@ class Lines {
  * are looked at, so this reads an exact range for a handful of constraints, never for all.
  */
 function addForeignKeyTargets(findings: Finding[], model: SchemaModel): void {
+  /** Each file's foreign keys, by the start of the statement that wrote them (in model order within one). */
   let byFile: Map<string, { fk: Constraint; statement: SourceRange }[]> | undefined;
   for (const f of findings) {
     if (f.related && f.related.length > 0) continue;
@@ -285,9 +362,25 @@ function addForeignKeyTargets(findings: Finding[], model: SchemaModel): void {
           byFile.set(statement.file, list);
         }
       }
+      for (const list of byFile.values()) list.sort((a, b) => a.statement.start - b.statement.start);
     }
-    for (const { fk, statement } of byFile.get(f.file) ?? []) {
-      if (f.start < statement.start || f.start > statement.end) continue;
+    const list = byFile.get(f.file);
+    if (!list) continue;
+    // The statement holding the finding's start: the last one starting at or before it.
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].statement.start <= f.start) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === 0) continue;
+    const start = list[lo - 1].statement.start;
+    let first = lo - 1;
+    while (first > 0 && list[first - 1].statement.start === start) first--;
+    for (let i = first; i < lo; i++) {
+      const { fk, statement } = list[i];
+      if (f.start > statement.end) continue;
       const range = fk.origin.range;
       if (range.start !== f.start || range.end !== f.end || !fk.references) continue;
       const target = model.tables.get(tableKey(fk.references.table));

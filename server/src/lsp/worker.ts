@@ -20,39 +20,53 @@ let queue: Promise<void> = loadSqlParser().then(
     post({ kind: 'log', level: 'error', message: `Could not load the SQL parser: ${String(e)}` }),
 );
 
-/** Quiet time after the last request before the table cards of large units are made. */
-const CARDS_IDLE_MS = 50;
+/** Quiet time after the last request before idle work (table cards of large units, warm-up lints). */
+const IDLE_MS = 50;
 /** Requests received and not yet handled. */
 let waiting = 0;
-let cardsTimer: NodeJS.Timeout | undefined;
+let idleTimer: NodeJS.Timeout | undefined;
 
 /**
- * Makes the waiting table cards, one unit at a time, while no request waits: an edit that comes
- * meanwhile is linted first (its unit's cards are then made from its new model).
+ * Does idle work, one piece at a time, while no request waits: the waiting table cards, one unit
+ * at a time, then the warm-up lints. An edit that comes meanwhile is linted first (its unit's cards
+ * are then made from its new model); one that comes during a piece waits for that piece only.
  */
-function scheduleCards(): void {
-  if (cardsTimer) clearTimeout(cardsTimer);
-  cardsTimer = undefined;
-  if (waiting > 0 || !analyzer.hasPendingCards) return;
-  cardsTimer = setTimeout(() => {
-    cardsTimer = undefined;
+function scheduleIdle(): void {
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = undefined;
+  if (waiting > 0 || !(analyzer.hasPendingCards || analyzer.wantsWarmUp)) return;
+  idleTimer = setTimeout(() => {
+    idleTimer = undefined;
     if (waiting > 0) return;
-    const cards = analyzer.makeCards();
-    if (cards) post({ kind: 'cards', ...cards });
-    scheduleCards();
-  }, CARDS_IDLE_MS);
+    if (analyzer.hasPendingCards) {
+      const cards = analyzer.makeCards();
+      if (cards) post({ kind: 'cards', ...cards });
+      scheduleIdle();
+      return;
+    }
+    // On the request queue, so that a request that comes meanwhile waits for it to end.
+    queue = queue
+      .then(() => analyzer.warmUp())
+      .then((done) => {
+        if (done) {
+          const message = `Warmed up the engine on ${done.file}: ${done.lints} lints in ${Math.round(done.ms)} ms.`;
+          post({ kind: 'log', level: 'info', message });
+        }
+        scheduleIdle();
+      });
+  }, IDLE_MS);
 }
 
 port.on('message', (message: ToWorker) => {
   waiting++;
-  if (cardsTimer) clearTimeout(cardsTimer);
-  cardsTimer = undefined;
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = undefined;
   queue = queue.then(async () => {
     try {
       await handle(message);
     } finally {
       waiting--;
-      scheduleCards();
+      scheduleIdle();
     }
   });
 });

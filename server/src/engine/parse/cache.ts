@@ -33,6 +33,14 @@ export class ParseCache {
     return parsed;
   }
 
+  /** A cache that starts with this one's parses and goes its own way (the parses are shared, never changed). */
+  fork(): ParseCache {
+    const copy = new ParseCache(this.maxChars);
+    for (const [path, parsed] of this.sql) copy.sql.set(path, parsed);
+    copy.chars = this.chars;
+    return copy;
+  }
+
   /** Forgets a file (deleted, or no longer linted). */
   delete(path: string): void {
     const before = this.sql.get(path);

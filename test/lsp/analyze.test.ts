@@ -142,9 +142,10 @@ describe('Analyzer', () => {
       lints++;
       assert.equal(done === undefined, analyzer.wantsWarmUp);
     }
-    assert.equal(lints, WARM_UP_LINTS);
+    // All of them, unless they took their time budget first (on a busy machine).
+    assert.ok(lints === WARM_UP_LINTS || (lints < WARM_UP_LINTS && done!.ms >= 1_500), `${lints} lints`);
     assert.equal(done!.file, 'schema.sql');
-    assert.equal(done!.lints, WARM_UP_LINTS);
+    assert.equal(done!.lints, lints);
     assert.ok(done!.ms > 0);
     assert.equal(await analyzer.warmUp(), undefined);
 

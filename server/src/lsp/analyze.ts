@@ -24,8 +24,13 @@ import type { CardColumn, LintRequest, Loc, TableCard, UnitCards, UnitResult } f
  * 10,000-line file takes two or three times as long.
  */
 const WARM_UP_CHARS = 100_000;
-/** Warm-up lints per worker (each a keystroke in the unit's largest file, alternately a line break and a letter). */
+/**
+ * Warm-up lints per worker (each a keystroke in the unit's largest file, alternately a line break
+ * and a letter), fewer if they take longer than `WARM_UP_MS` in all (a unit of megabytes: its first
+ * lint ran every function thousands of times already).
+ */
 export const WARM_UP_LINTS = 12;
+const WARM_UP_MS = 1_500;
 /** Units up to this many characters get exact ranges (columns' constraints, FK actions) on their cards. */
 const EXACT_CARD_CHARS = 1_000_000;
 /**
@@ -278,9 +283,9 @@ export class Analyzer {
       // What a real lint of the unit would report; the warm-up has nothing to report.
     }
     warm.ms += performance.now() - t0;
-    if (warm.left > 0) return undefined;
+    if (warm.left > 0 && warm.ms < WARM_UP_MS) return undefined;
     this.warm = undefined;
-    return { file: big.path, lints: WARM_UP_LINTS, ms: warm.ms };
+    return { file: big.path, lints: WARM_UP_LINTS - warm.left, ms: warm.ms };
   }
 
   private rulesFor(files: readonly SourceFile[]): readonly Rule[] | undefined {

@@ -33,19 +33,25 @@ function markdown(h: Hover | null): string {
   return h ? (h.contents as MarkupContent).value : '';
 }
 
+/** A server on a workspace of `schema.sql` alone, the file open and its first diagnostics in. */
+async function openSchema(text: string): Promise<{ c: LspClient; uri: string }> {
+  const error = buildIfStale();
+  assert.equal(error, undefined, error);
+  const root = mkdtempSync(join(tmpdir(), 'db-expert-lsp-large-'));
+  temps.push(root);
+  mkdirSync(join(root, '.git'));
+  writeFileSync(join(root, 'schema.sql'), text);
+  const c = await LspClient.start(root);
+  clients.push(c);
+  const uri = c.open(join(root, 'schema.sql'), text);
+  await c.nextFor(uri, (d) => d.length > 0);
+  return { c, uri };
+}
+
 describe('language server (built), a large file', () => {
   test('table cards made after the diagnostics: hover and the schema model find them, also after an edit', async () => {
-    const error = buildIfStale();
-    assert.equal(error, undefined, error);
     const text = generateSchema(200_000, 9);
-    const root = mkdtempSync(join(tmpdir(), 'db-expert-lsp-large-'));
-    temps.push(root);
-    mkdirSync(join(root, '.git'));
-    writeFileSync(join(root, 'schema.sql'), text);
-    const c = await LspClient.start(root);
-    clients.push(c);
-    const uri = c.open(join(root, 'schema.sql'), text);
-    await c.nextFor(uri, (d) => d.length > 0);
+    const { c, uri } = await openSchema(text);
 
     const m = /CREATE TABLE (\w+)\.(\w+) \(/.exec(text)!;
     const nameAt = m.index + `CREATE TABLE ${m[1]}.`.length + 1;
@@ -73,17 +79,8 @@ describe('language server (built), a large file', () => {
   });
 
   test('warm-up lints when idle, once, and the next edit gets the findings of the engine', async () => {
-    const error = buildIfStale();
-    assert.equal(error, undefined, error);
     const text = generateSchema(150_000, 4);
-    const root = mkdtempSync(join(tmpdir(), 'db-expert-lsp-warm-'));
-    temps.push(root);
-    mkdirSync(join(root, '.git'));
-    writeFileSync(join(root, 'schema.sql'), text);
-    const c = await LspClient.start(root);
-    clients.push(c);
-    const uri = c.open(join(root, 'schema.sql'), text);
-    await c.nextFor(uri, (d) => d.length > 0);
+    const { c, uri } = await openSchema(text);
     const warmed = (): string[] => c.logs.filter((l) => l.startsWith('Warmed up the engine'));
     for (const end = Date.now() + 60_000; warmed().length === 0;) {
       assert.ok(Date.now() < end, 'no warm-up');

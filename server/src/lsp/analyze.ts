@@ -9,6 +9,7 @@
  */
 import type { Finding, RelatedInfo, SourceRange } from '../engine/findings';
 import { lintProject, ParseCache, type LintOptions } from '../engine/lint';
+import { rangeIfRead } from '../engine/model/ranges';
 import { tableKey, type Constraint, type SchemaModel, type Table } from '../engine/model/schema';
 import type { SourceFile } from '../engine/project';
 import { allRules } from '../engine/rules';
@@ -386,8 +387,9 @@ function addForeignKeyTargets(findings: Finding[], model: SchemaModel): void {
     for (let i = first; i < lo; i++) {
       const { fk, statement } = list[i];
       if (f.start > statement.end) continue;
-      const range = fk.origin.range;
-      if (range.start !== f.start || range.end !== f.end || !fk.references) continue;
+      // A finding on the constraint itself was reported with its range, which was read then.
+      const range = rangeIfRead(fk.origin);
+      if (!range || range.start !== f.start || range.end !== f.end || !fk.references) continue;
       const target = model.tables.get(tableKey(fk.references.table));
       if (!target) break;
       const related: RelatedInfo = {

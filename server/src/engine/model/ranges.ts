@@ -587,9 +587,22 @@ export class LazyOrigin implements Origin {
     this.#range = value;
   }
 
+  /** The range if it was read (or set) already, without computing it. */
+  get rangeIfRead(): SourceRange | undefined {
+    return this.#range;
+  }
+
   toJSON(): Origin {
     return { statement: this.statement, range: this.range };
   }
+}
+
+/**
+ * An origin's range if it is known without computing it: a lazy one that nothing has read yet is
+ * undefined (it covers no finding's range, since a finding's range is read when it is reported).
+ */
+export function rangeIfRead(origin: Origin): SourceRange | undefined {
+  return origin instanceof LazyOrigin ? origin.rangeIfRead : origin.range;
 }
 
 /** A column type whose range (`character varying(255)`) comes from the tokens when first read. */

@@ -362,6 +362,20 @@ describe('resplit', () => {
     assert.ok(edits > 200);
   });
 
+  test('a COPY … FROM stdin that ends the file gets its data when a line follows it', () => {
+    const text = `COPY t (a, b) FROM stdin; -- seed rows for the table, exported by the nightly script, do not edit`;
+    const next = `${text}\n1\t2\n\\.\n`;
+    const fresh = splitStatements(next);
+    assert.deepEqual(
+      fresh.blanks.map((b) => b.kind),
+      ['copy-data'],
+    );
+    assert.deepEqual(resplit(next, text, splitStatements(text)), {
+      segments: fresh.segments,
+      blanks: fresh.blanks,
+    });
+  });
+
   test('keeps the old statements before the edit and moves those after it', () => {
     const text = Array.from({ length: 200 }, (_, i) => `CREATE TABLE t${i} (id int);\n`).join('');
     const old = splitStatements(text);

@@ -163,8 +163,7 @@ export function splitStatements(
     ) {
       // psql would keep reading past a `;` inside parentheses, but only CREATE RULE can hold one:
       // anywhere else it ends a half-typed statement, which then does not swallow the next one.
-      const head = firstCodeAt(text, segStart, i);
-      const isCopy = (text.charCodeAt(head) | 32) === 99 && COPY_FROM_STDIN.test(text.slice(head, i));
+      const isCopy = endsCopyFromStdin(text, segStart, i);
       endSegment(i, i);
       if (!isCopy && stopAfter?.(i)) return { segments, blanks, stoppedAt: i };
       i++;
@@ -244,9 +243,15 @@ export function resplit(text: string, before: string, old: SplitResult): SplitRe
   const suffix = commonSuffix(before, text, Math.min(before.length, text.length) - prefix);
   const delta = text.length - before.length;
   const segs = old.segments;
-  /** An old statement that ends at a `;` with the next one right after it (no COPY data, no meta-command). */
+  /**
+   * An old statement that ends at a `;` with the next one right after it (no COPY data, no
+   * meta-command), and is no COPY … FROM stdin (whose data, once a line follows, is not SQL).
+   */
   const cleanEnd = (i: number): boolean =>
-    segs[i].semicolon >= 0 && i + 1 < segs.length && segs[i + 1].start === segs[i].semicolon + 1;
+    segs[i].semicolon >= 0 &&
+    i + 1 < segs.length &&
+    segs[i + 1].start === segs[i].semicolon + 1 &&
+    !endsCopyFromStdin(before, segs[i].start, segs[i].semicolon);
   // The last old statement that the splitter ended before reading anything the edit changed.
   let keep = lastSegmentEndingBefore(segs, prefix - LOOKAHEAD);
   while (keep >= 0 && !cleanEnd(keep)) keep--;
@@ -283,6 +288,12 @@ export function resplit(text: string, before: string, old: SplitResult): SplitRe
       if (b.start > from) blanks.push({ start: b.start + delta, end: b.end + delta, kind: b.kind });
   }
   return { segments, blanks };
+}
+
+/** Whether the statement `text[start, semicolon)` is a COPY … FROM stdin (its data follows it). */
+function endsCopyFromStdin(text: string, start: number, semicolon: number): boolean {
+  const head = firstCodeAt(text, start, semicolon);
+  return (text.charCodeAt(head) | 32) === 99 && COPY_FROM_STDIN.test(text.slice(head, semicolon));
 }
 
 /** Index of the last segment whose `;` is before `offset` (segments without one are skipped), or -1. */

@@ -30,6 +30,16 @@ ruleTester(migrationWithoutDown, {
       },
     },
     {
+      name: 'golang-migrate pairs up and down by version: another name, leading zeros',
+      path: 'db/migrations/0002_add_orders.up.sql',
+      code: ORDERS,
+      files: {
+        'db/migrations/001_init.up.sql': CUSTOMERS,
+        'db/migrations/1_init.down.sql': 'DROP TABLE customers;',
+        'db/migrations/2_create_orders.down.sql': 'DROP TABLE orders;',
+      },
+    },
+    {
       name: 'diesel: down.sql beside up.sql',
       path: 'migrations/2024-02-01-000000_add_orders/up.sql',
       code: ORDERS,

@@ -63,7 +63,7 @@ export const migrationWithoutDown: Rule = {
         if (sql !== '') reportDbmate({ ...context, report }, file, text, statement, sql);
       } else {
         const down = downPath(group, file);
-        if (!down || group.downFiles.includes(down)) continue;
+        if (!down || hasDown(group, file, down, info)) continue;
         writer ??= new DownWriter(context.model);
         const sql = downText(writer, file, info);
         // Only statements with nothing to undo (SET, VALIDATE CONSTRAINT …): no down needed.
@@ -83,6 +83,19 @@ export const migrationWithoutDown: Rule = {
     }
   },
 };
+
+/**
+ * Whether the up migration `file` has its down: diesel's is the `down.sql` beside it; golang-migrate
+ * pairs an up and a down by version alone (`0002_add_orders.up.sql` with `2_create_orders.down.sql`).
+ */
+function hasDown(group: FileGroup, file: string, down: string, info: MigrationInfo): boolean {
+  if (group.tool !== 'golang-migrate' || !/^\d+$/.test(info.version)) return group.downFiles.includes(down);
+  const version = BigInt(info.version);
+  return group.downFiles.some((d) => {
+    const v = group.migrations.get(d)?.version;
+    return v !== undefined && /^\d+$/.test(v) && BigInt(v) === version;
+  });
+}
 
 /** golang-migrate: `NNN_x.up.sql` → `NNN_x.down.sql`; diesel: `<version>_x/up.sql` → `down.sql`. */
 function downPath(group: FileGroup, file: string): string | undefined {

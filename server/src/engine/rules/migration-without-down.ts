@@ -2,7 +2,7 @@ import { DownWriter } from '../fixes/down';
 import { insertAt } from '../fixes/sql';
 import type { Fix, SourceRange } from '../findings';
 import type { StatementEvent } from '../model/schema';
-import { parseSql } from '../parse/sql';
+import { splitStatements, stripLeadingComments } from '../parse/split';
 import type { FileGroup, MigrationInfo } from '../project';
 import { dbmateDownSection, sendsFileAsOneQuery } from '../workspace/migrations';
 import type { Rule, RuleContext } from './rule';
@@ -36,13 +36,17 @@ export const migrationWithoutDown: Rule = {
     const first = new Map<string, StatementEvent>();
     for (const event of history) if (!first.has(event.file)) first.set(event.file, event);
     let writer: DownWriter | undefined;
+    const dbmateDowns = new Map<string, boolean>();
+    const hasDbmateDown = (file: string): boolean => {
+      let has = dbmateDowns.get(file);
+      if (has === undefined) dbmateDowns.set(file, (has = dbmateHasDown(context.fileText(file))));
+      return has;
+    };
     // A folder where no migration has a down is a roll-forward folder: say so once, on the newest
     // migration that has something to undo, rather than once per migration of its history.
     const noneHasDown =
       group.files.length > 1 &&
-      (group.tool === 'dbmate'
-        ? !group.files.some((f) => hasDbmateDown(context.fileText(f)))
-        : group.downFiles.length === 0);
+      (group.tool === 'dbmate' ? !group.files.some(hasDbmateDown) : group.downFiles.length === 0);
     const suffix = noneHasDown ? ` (no migration of ${group.folder || 'this folder'} has one)` : '';
     let reported = 0;
     const report: RuleContext['report'] = (r) => {
@@ -56,11 +60,10 @@ export const migrationWithoutDown: Rule = {
       // A file that runs nothing has nothing to undo.
       if (!info || info.direction !== 'up' || !statement) continue;
       if (group.tool === 'dbmate') {
-        const text = context.fileText(file);
-        if (hasDbmateDown(text)) continue;
+        if (hasDbmateDown(file)) continue;
         writer ??= new DownWriter(context.model);
         const sql = downText(writer, file, info);
-        if (sql !== '') reportDbmate({ ...context, report }, file, text, statement, sql);
+        if (sql !== '') reportDbmate({ ...context, report }, file, info, statement, sql);
       } else {
         const down = downPath(group, file);
         if (!down || hasDown(group, file, down, info)) continue;
@@ -146,23 +149,28 @@ function firstLineOf(context: RuleContext, statement: StatementEvent): SourceRan
 
 // dbmate reads its markers as whole lines (`(?m)^--\s*migrate:up(.*)$`), whatever surrounds them.
 const DBMATE_UP_LINE = /^--[ \t]*migrate:up\b[^\n]*/m;
-const NO_TRANSACTION = /\btransaction:false\b/;
 
-/** The file has a `-- migrate:down` section with something in it. */
-function hasDbmateDown(text: string): boolean {
+/**
+ * The file has a `-- migrate:down` section with something in it: any text that is not comment,
+ * whitespace or `;` (a statement, or a half-written one).
+ */
+function dbmateHasDown(text: string): boolean {
   const section = dbmateDownSection(text);
   if (!section) return false;
-  const parsed = parseSql(text.slice(section.start, section.end));
-  return parsed.statements.length > 0 || parsed.errors.length > 0;
+  const down = text.slice(section.start, section.end);
+  return splitStatements(down).segments.some(
+    (s) => stripLeadingComments(down.slice(s.start, s.end)).trim() !== '',
+  );
 }
 
 function reportDbmate(
   context: RuleContext,
   file: string,
-  text: string,
+  info: MigrationInfo,
   statement: StatementEvent,
   sql: string,
 ): void {
+  const text = context.fileText(file);
   const up = DBMATE_UP_LINE.exec(text);
   const range: SourceRange =
     up && up.index < statement.stmt.start
@@ -176,7 +184,7 @@ function reportDbmate(
     const at = newline < 0 ? text.length : newline;
     edit = insertAt(file, at, `\n${sql.trimEnd()}`);
   } else {
-    const marker = up && NO_TRANSACTION.test(up[0]) ? '-- migrate:down transaction:false' : '-- migrate:down';
+    const marker = info.transactional ? '-- migrate:down' : '-- migrate:down transaction:false';
     const separator = text === '' || text.endsWith('\n') ? '' : '\n';
     edit = insertAt(file, text.length, `${separator}\n${marker}\n${sql}`);
   }

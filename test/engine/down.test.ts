@@ -218,6 +218,21 @@ DROP TYPE order_status;`,
     );
   });
 
+  test('round trip: a DEFAULT put back whole, from the ( that has no location in the tree', async () => {
+    const down = await roundTrip(
+      {
+        'db/migrations/001_a.up.sql': 'CREATE TABLE counters (n int DEFAULT (1) + 2, m int);',
+        'db/migrations/002_b.up.sql':
+          'ALTER TABLE counters ALTER COLUMN n SET DEFAULT 5;\nALTER TABLE counters ALTER COLUMN m SET DEFAULT (3) * 4;\nALTER TABLE counters ALTER COLUMN m SET DEFAULT 0;',
+      },
+      'db/migrations/002_b.up.sql',
+    );
+    assert.equal(
+      down,
+      'ALTER TABLE counters ALTER COLUMN m SET DEFAULT (3) * 4;\nALTER TABLE counters ALTER COLUMN m DROP DEFAULT;\nALTER TABLE counters ALTER COLUMN n SET DEFAULT (1) + 2;',
+    );
+  });
+
   test('round trip: a primary key added to nullable columns takes their NOT NULL with it', async () => {
     const down = await roundTrip(
       {

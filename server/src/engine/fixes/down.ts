@@ -9,6 +9,7 @@
  * `-- TODO:` comment quoting it, for the author to finish.
  */
 import { minLocation, strings } from '../model/build-sql';
+import { StatementText } from '../model/ranges';
 import {
   key,
   tableKey,
@@ -101,13 +102,14 @@ const COLUMN_CONSTRAINT_WORDS = new Set([
 ]);
 
 /**
- * The text of an expression of the statement, as written: from its first token to the `,` or `)`
+ * The text of a DEFAULT's expression, as written: from the token after DEFAULT to the `,` or `)`
  * that closes its list, the end of the statement, or (inside a column definition) the next column
  * constraint.
  */
-function expressionText(event: StatementEvent, expr: PgNode, inColumn: boolean): string | undefined {
-  const start = nodeOffset(event.parsed, event.stmt, minLocation(expr));
-  const tokens = statementTokens(event.parsed, event.stmt);
+function defaultText(event: StatementEvent, expr: PgNode, inColumn: boolean): string | undefined {
+  const st = new StatementText(event.file, event.parsed, event.stmt);
+  const start = st.defaultStart(nodeOffset(event.parsed, event.stmt, minLocation(expr)));
+  const tokens = st.tokens;
   let i = tokens.findIndex((t) => t.start >= start);
   if (i < 0) return undefined;
   const first = i;
@@ -917,7 +919,7 @@ export class DownWriter {
         if (!column || !before || before.default === undefined) return undefined;
         if (before.default === null) return [`ALTER COLUMN ${column} DROP DEFAULT`];
         const { event: at, expr, inColumn } = before.default;
-        const text = expressionText(at, expr, inColumn);
+        const text = defaultText(at, expr, inColumn);
         return text === undefined ? undefined : [`ALTER COLUMN ${column} SET DEFAULT ${text}`];
       }
       case 'AT_SetNotNull':

@@ -1107,12 +1107,8 @@ class SqlModelBuilder {
     }
     const exprAt = this.offset(st, minLocation(expr));
     lazy(column, 'default', () => {
-      const tokens = st.tokens;
-      let i = st.tokenIndexAt(exprAt) - 1;
-      while (i >= 0 && tokens[i].text.toUpperCase() !== 'DEFAULT') i--;
-      const start = i >= 0 ? tokens[i].end : exprAt;
-      const first = tokens[i + 1]?.start ?? start;
-      return st.text(start, Math.max(start, st.clauseEnd(first))).trim();
+      const start = st.defaultStart(exprAt);
+      return st.text(start, Math.max(start, st.clauseEnd(start))).trim();
     });
   }
 

@@ -200,6 +200,17 @@ export class StatementText {
   }
 
   /**
+   * Where a DEFAULT's expression starts: the token after the DEFAULT before the expression's first
+   * location `exprAt` (the tree has no location for a leading `(`, as in `DEFAULT (1) + 2`).
+   */
+  defaultStart(exprAt: number): number {
+    const tokens = this.tokens;
+    let i = this.tokenIndexAt(exprAt) - 1;
+    while (i >= 0 && tokens[i].text.toUpperCase() !== 'DEFAULT') i--;
+    return i >= 0 ? (tokens[i + 1]?.start ?? exprAt) : exprAt;
+  }
+
+  /**
    * An inline (column) constraint that starts at `offset` (`CONSTRAINT name …` or its keyword): up
    * to the next constraint of the column, the `,` or the `)`.
    */

@@ -8,7 +8,7 @@
  * A statement whose inverse cannot be derived (a DROP, a data change, a type change) becomes a
  * `-- TODO:` comment quoting it, for the author to finish.
  */
-import { minLocation, strings } from '../model/build-sql';
+import { minLocation, nodeKey, strings } from '../model/build-sql';
 import { StatementText } from '../model/ranges';
 import {
   key,
@@ -153,11 +153,6 @@ function notNullKeysOf(constraints: PgNode[]): Set<string> {
       for (const k of strings(c.keys)) out.add(k);
   }
   return out;
-}
-
-/** A node with its `location`s left out, as a key that does not depend on where it was written. */
-function shapeKey(node: unknown): string {
-  return JSON.stringify(node, (k, v: unknown) => (k === 'location' ? undefined : v));
 }
 
 /**
@@ -312,10 +307,6 @@ export class DownWriter {
         (rv.relpersistence === 't' ? 'pg_temp' : (searchPath[0] ?? 'public')),
       name: rv.relname as string,
     });
-    const qualifyList = (names: string[], searchPath: readonly string[]): QualifiedName =>
-      names.length > 1
-        ? { schema: names[names.length - 2], name: names[names.length - 1] }
-        : { schema: searchPath[0] ?? 'public', name: names[0] };
     const moveTable = (from: QualifiedName, to: QualifiedName): void => {
       const state = tables.get(tableKey(from));
       if (!state) return;
@@ -614,7 +605,7 @@ export class DownWriter {
             } else if (n.removeType === 'OBJECT_TYPE' || n.removeType === 'OBJECT_DOMAIN') {
               const tn = o.TypeName as PgNode | undefined;
               const tnames = strings(tn?.names);
-              if (tnames.length > 0) types.delete(tableKey(qualifyList(tnames, sp)));
+              if (tnames.length > 0) types.delete(tableKey(qualify(tnames, sp)));
             }
           }
           break;
@@ -644,7 +635,7 @@ export class DownWriter {
           const args = signatureTypes(n.parameters);
           const fname = strings(n.funcname);
           if (!args || fname.length === 0) break;
-          const k = functionKey(qualifyList(fname, sp), args);
+          const k = functionKey(qualify(fname, sp), args);
           if (n.replace) facts.previousDefinition = functions.get(k);
           functions.set(k, event);
           definedAt.set(event, renames);
@@ -678,17 +669,17 @@ export class DownWriter {
             event.kind === 'CompositeTypeStmt'
               ? [n.typevar?.schemaname, n.typevar?.relname].filter(Boolean)
               : strings(event.kind === 'CreateDomainStmt' ? n.domainname : n.typeName);
-          if (names.length > 0) types.set(tableKey(qualifyList(names as string[], sp)), event.file);
+          if (names.length > 0) types.set(tableKey(qualify(names as string[], sp)), event.file);
           break;
         }
         case 'AlterEnumStmt': {
           const names = strings(n.typeName);
           if (names.length > 0)
-            facts.typeCreatedHere = types.get(tableKey(qualifyList(names, sp))) === event.file;
+            facts.typeCreatedHere = types.get(tableKey(qualify(names, sp))) === event.file;
           break;
         }
         case 'CommentStmt': {
-          const k = `${n.objtype as string}:${shapeKey(n.object)}`;
+          const k = `${n.objtype as string}:${nodeKey(n.object)}`;
           facts.previousComment = comments.get(k) ?? null;
           if (typeof n.comment === 'string') comments.set(k, n.comment);
           else comments.delete(k);
@@ -727,7 +718,7 @@ export class DownWriter {
   private inverse(event: StatementEvent, options: DownOptions, runsStatements: boolean): Piece[] {
     const n = event.node;
     const facts = this.facts.get(event) ?? {};
-    const todo = (): Piece[] => [`-- TODO: reverse by hand: ${firstLine(event)}`];
+    const todo = (): Piece[] => [todoLine(event)];
     switch (event.kind) {
       case 'CreateStmt':
         if (facts.existed || !facts.table) return facts.table ? [] : todo();
@@ -845,7 +836,7 @@ export class DownWriter {
     const cmds = ((n.cmds ?? []) as PgNode[]).map((c) => c.AlterTableCmd as PgNode | undefined);
     const kind = n.objtype === 'OBJECT_FOREIGN_TABLE' ? 'FOREIGN TABLE' : 'TABLE';
     if (!table || (n.objtype && n.objtype !== 'OBJECT_TABLE' && n.objtype !== 'OBJECT_FOREIGN_TABLE'))
-      return [`-- TODO: reverse by hand: ${firstLine(event)}`];
+      return [todoLine(event)];
     const out: Piece[] = [];
     let actions: string[] = [];
     let todoWritten = false;
@@ -865,7 +856,7 @@ export class DownWriter {
       const inverse = cmd ? this.invertCommand(event, cmd, i, facts, table) : undefined;
       if (inverse === undefined) {
         flush();
-        if (!todoWritten) out.push(`-- TODO: reverse by hand: ${firstLine(event)}`);
+        if (!todoWritten) out.push(todoLine(event));
         todoWritten = true;
       } else actions.push(...inverse);
     }
@@ -1035,7 +1026,7 @@ export class DownWriter {
     const n = event.node;
     if (facts.createdHere || facts.existed) return [];
     const table = facts.table;
-    if (!table) return [`-- TODO: reverse by hand: ${firstLine(event)}`];
+    if (!table) return [todoLine(event)];
     let name = n.idxname as string | undefined;
     if (!name) {
       const index = this.indexesByStatement().get(`${event.file}\0${event.stmt.start}`);
@@ -1047,7 +1038,7 @@ export class DownWriter {
         );
       }
     }
-    if (!name) return [`-- TODO: reverse by hand: ${firstLine(event)}`];
+    if (!name) return [todoLine(event)];
     const concurrently = n.concurrent && options.outsideTransaction ? ' CONCURRENTLY' : '';
     return [
       `DROP INDEX${concurrently}${ifExists(n.if_not_exists)} ${tableRef({ schema: table.schema, name })};`,
@@ -1056,7 +1047,7 @@ export class DownWriter {
 
   private invertRename(event: StatementEvent, facts: Facts): Piece[] {
     const n = event.node;
-    const todo = [`-- TODO: reverse by hand: ${firstLine(event)}`];
+    const todo = [todoLine(event)];
     const newname = n.newname as string | undefined;
     if (!newname) return todo;
     const rv = n.relation as PgNode | undefined;
@@ -1172,6 +1163,11 @@ function dropNamed(what: string, names: string[], event: StatementEvent): Piece[
 }
 
 /** The statement's first line, for a TODO comment (shortened when long). */
+/** What a down says of a statement it cannot reverse. */
+function todoLine(event: StatementEvent): string {
+  return `-- TODO: reverse by hand: ${firstLine(event)}`;
+}
+
 function firstLine(event: StatementEvent): string {
   const text = event.parsed.text.slice(event.stmt.start, event.stmt.endWithTerminator);
   const line = text.split('\n')[0].trim();

@@ -315,8 +315,11 @@ export function minLocation(node: unknown): number | undefined {
   return min;
 }
 
-/** A stable text for an index expression, for comparing two indexes (not for display). */
-function exprSummary(node: PgNode): string {
+/**
+ * A node as text without its locations: the same for the same expression wherever it is written
+ * (for comparing two expressions, not for display).
+ */
+export function nodeKey(node: unknown): string {
   return JSON.stringify(node, (k, v) => (k === 'location' ? undefined : v));
 }
 
@@ -1512,7 +1515,7 @@ class SqlModelBuilder {
       if (e.name) el.column = e.name;
       else if (e.expr) {
         el.expressionColumns = columnRefs(e.expr);
-        el.expressionKey = exprSummary(e.expr);
+        el.expressionKey = nodeKey(e.expr);
         lazy(el, 'expression', () => elementText(i));
       }
       if (e.ordering === 'SORTBY_DESC') el.descending = true;

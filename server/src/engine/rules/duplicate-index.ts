@@ -1,6 +1,7 @@
 import type { Fix, RelatedInfo, SourceRange, TextEdit } from '../findings';
 import { editableInPlace, replaceRange } from '../fixes/sql';
 import { foreignKeysTo, indexesOf } from '../model/queries';
+import { nodeKey } from '../model/build-sql';
 import type { Index, IndexElement, SchemaModel, Table } from '../model/schema';
 import { modelEditor } from '../prisma/fixes';
 import type { FileGroup } from '../project';
@@ -131,7 +132,7 @@ function predicateKey(index: Index, predicates: Map<Index, string>): string {
   if (!index.predicateNode) return '';
   let k = predicates.get(index);
   if (k === undefined) {
-    k = JSON.stringify(index.predicateNode, (k, v) => (k === 'location' ? undefined : v));
+    k = nodeKey(index.predicateNode);
     predicates.set(index, k);
   }
   return k;

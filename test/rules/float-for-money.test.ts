@@ -3,6 +3,10 @@ import { ruleTester } from '../support/rule-tester';
 
 ruleTester(floatForMoney, {
   valid: [
+    {
+      name: "a foreign table: its columns are the remote table's",
+      code: 'CREATE FOREIGN TABLE legacy_orders (id bigint NOT NULL, total double precision NOT NULL) SERVER legacy;',
+    },
     'CREATE TABLE orders (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  total numeric(12,2) NOT NULL\n);',
     {
       name: 'money kept as integer cents',

@@ -3,6 +3,10 @@ import { ruleTester } from '../support/rule-tester';
 
 ruleTester(missingCheckConstraint, {
   valid: [
+    {
+      name: "a foreign table: its columns are the remote table's",
+      code: 'CREATE FOREIGN TABLE legacy_orders (id bigint NOT NULL, status text NOT NULL, amount numeric(12,2) NOT NULL) SERVER legacy;',
+    },
     "CREATE TABLE orders (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'paid', 'shipped')),\n  amount numeric(12,2) NOT NULL,\n  CONSTRAINT orders_amount_check CHECK (amount >= 0)\n);",
     {
       name: 'an enum type',

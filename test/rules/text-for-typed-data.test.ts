@@ -6,6 +6,10 @@ const customers =
 
 ruleTester(textForTypedData, {
   valid: [
+    {
+      name: "a foreign table: its columns are the remote table's",
+      code: 'CREATE FOREIGN TABLE legacy_orders (id bigint NOT NULL, ip_address text, birth_date text) SERVER legacy;',
+    },
     'CREATE TABLE users (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  is_active boolean NOT NULL DEFAULT true,\n  last_login_at timestamptz,\n  birth_date date,\n  login_count integer NOT NULL DEFAULT 0,\n  ip_address inet,\n  settings_json jsonb\n);',
     {
       name: 'ambiguous names stay silent',

@@ -3,6 +3,10 @@ import { ruleTester } from '../support/rule-tester';
 
 ruleTester(timestampWithoutTimeZone, {
   valid: [
+    {
+      name: "a foreign table: its columns are the remote table's",
+      code: 'CREATE FOREIGN TABLE legacy_orders (id bigint NOT NULL, placed_at timestamp NOT NULL) SERVER legacy;',
+    },
     'CREATE TABLE events (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  happened_at timestamptz NOT NULL DEFAULT now()\n);',
     {
       name: 'spelled out with time zone, and with a precision',

@@ -88,7 +88,8 @@ export const floatForMoney: Rule = {
     const types = (name: string) => name in FLOAT_TYPES || name === 'money';
     for (const { table, column } of columnsWhere(model, { type: types })) {
       // A copy (PARTITION OF, LIKE) is reported where its source defines it.
-      if (!isOwnColumn(table, column)) continue;
+      // A foreign table's columns follow the remote table's types.
+      if (!isOwnColumn(table, column) || table.kind === 'foreign table') continue;
       const { type } = column;
       const isFloat = type.name in FLOAT_TYPES;
       if ((!isFloat && type.name !== 'money') || type.schema) continue;

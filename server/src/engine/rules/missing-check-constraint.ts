@@ -146,7 +146,8 @@ export const missingCheckConstraint: Rule = {
     // other names are never read.
     for (const { table, column } of columnsWhere(model, { name: mayNeedCheck })) {
       // A partition has its parent's CHECK constraints: the parent's finding covers it.
-      if (isPartition(table)) continue;
+      // A foreign table's rows are checked where they live (PostgreSQL does not enforce its CHECKs).
+      if (isPartition(table) || table.kind === 'foreign table') continue;
       if (keyColumnsOf !== table) {
         keyColumnsOf = table;
         keyColumns = new Set([

@@ -162,7 +162,8 @@ export const textForTypedData: Rule = {
         fkColumns = new Set(foreignKeys(table).flatMap((fk) => fk.columns));
       }
       // A copy (PARTITION OF, LIKE) is reported where its source defines it.
-      if (!isOwnColumn(table, column)) continue;
+      // A foreign table's columns follow the remote table's types.
+      if (!isOwnColumn(table, column) || table.kind === 'foreign table') continue;
       // A domain over text is a deliberate type; foreign-key-type-mismatch owns FK columns.
       if (!isTextType(column) || column.type.schema || fkColumns.has(column.name)) continue;
       const expected = expectedFromName(model, table, column);

@@ -30,7 +30,8 @@ export const timestampWithoutTimeZone: Rule = {
     const { model, group } = context;
     for (const { table, column } of columnsWhere(model, { type: (name) => name === 'timestamp' })) {
       // A copy (PARTITION OF, LIKE) is reported where its source defines it.
-      if (!isOwnColumn(table, column)) continue;
+      // A foreign table's columns follow the remote table's types.
+      if (!isOwnColumn(table, column) || table.kind === 'foreign table') continue;
       const { type } = column;
       // Arrays of timestamps are rare and deliberate; a schema-qualified name is a user type.
       if (type.name !== 'timestamp' || type.arrayDims > 0 || type.schema) continue;

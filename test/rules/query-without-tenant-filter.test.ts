@@ -53,6 +53,22 @@ ruleTester(queryWithoutTenantFilter, {
       ),
     },
     {
+      name: "a join on the tenant column with a function's result or a view: a value, as without the alias",
+      ...q(
+        'SELECT o.* FROM orders o JOIN current_user_tenants() f ON f.tenant_id = o.tenant_id;\nSELECT o.* FROM orders o JOIN order_totals v ON v.tenant_id = o.tenant_id;',
+      ),
+    },
+    {
+      name: "a temporary table of the file's own is what its name stands for afterwards",
+      ...q('CREATE TEMP TABLE orders AS SELECT * FROM orders WHERE tenant_id = $1;\nSELECT * FROM orders;'),
+    },
+    {
+      name: 'UPDATE … WHERE CURRENT OF: the row the (filtered) cursor is on',
+      ...q(
+        'DECLARE c CURSOR FOR SELECT * FROM orders WHERE tenant_id = $1 FOR UPDATE;\nUPDATE orders SET total = 0 WHERE CURRENT OF c;',
+      ),
+    },
+    {
       name: 'the tenant picked through the tenants table',
       ...q('SELECT o.* FROM orders o JOIN tenants t ON t.id = o.tenant_id WHERE t.slug = $1;'),
     },

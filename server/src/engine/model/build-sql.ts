@@ -316,6 +316,15 @@ export function minLocation(node: unknown): number | undefined {
 }
 
 /**
+ * The schemas an unqualified name is looked up in, in order: temporary objects first, as in
+ * PostgreSQL; `public` last, so a file that never sets the search_path still finds what an earlier
+ * file created there.
+ */
+export function searchOrder(searchPath: readonly string[]): string[] {
+  return ['pg_temp', ...searchPath, 'public'];
+}
+
+/**
  * A node as text without its locations: the same for the same expression wherever it is written
  * (for comparing two expressions, not for display).
  */
@@ -697,9 +706,7 @@ class SqlModelBuilder {
   }
 
   private resolveName(name: string, map: Map<string, unknown>): QualifiedName {
-    // Temporary tables come first, as in PostgreSQL; `public` last, so a file that never sets the
-    // search_path still finds what an earlier file created there.
-    for (const schema of ['pg_temp', ...this.searchPath, 'public']) {
+    for (const schema of searchOrder(this.searchPath)) {
       if (map.has(key(schema, name))) return { schema, name };
     }
     return { schema: this.creationSchema(), name };

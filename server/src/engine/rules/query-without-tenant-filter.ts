@@ -1,6 +1,14 @@
 import type { ResolvedConfig } from '../config/config';
 import type { SourceRange } from '../findings';
-import { columnsWithInherited, isPartition, partitionRoot, sameName } from '../model/queries';
+import {
+  columnsWithInherited,
+  foreignKeysTo,
+  isPartition,
+  partitionRoot,
+  primaryKey,
+  sameName,
+} from '../model/queries';
+import { searchOrder } from '../model/build-sql';
 import { key, type Column, type SchemaModel, type StatementEvent, type Table } from '../model/schema';
 import {
   isTenantTable,
@@ -268,6 +276,10 @@ class StatementCheck {
     const output = this.outputOf(query, level);
     const facts: Facts = { values: new Set(), edges: [] };
     this.collect(n.whereClause as PgNode | undefined, level, all, facts);
+    // WHERE CURRENT OF: the row the cursor is on, which the cursor's own query chose.
+    if (n.whereClause?.CurrentOfExpr) {
+      for (const s of all) if (s.command === 'update' || s.command === 'delete') facts.values.add(s);
+    }
     // WHERE drops the rows an outer join adds for a side it filters: that join acts as an inner one.
     const strict = closure(facts);
     for (const join of joins) this.joinFacts(join, strict, level, facts);
@@ -412,7 +424,7 @@ class StatementCheck {
     schema: string | undefined,
     name: string,
   ): { table: Table; model: SchemaModel } | undefined {
-    const schemas = schema ? [schema] : [...this.event.searchPath, 'public'];
+    const schemas = schema ? [schema] : searchOrder(this.event.searchPath);
     for (const model of this.models()) {
       for (const s of schemas) {
         const k = key(s, name);
@@ -577,8 +589,13 @@ class StatementCheck {
         if (other === undefined || other === 'unknown') {
           // A value: a parameter, a literal, a function call, a subquery (that looks the tenant up).
           if (!isValueKey(s, ref.column)) continue;
-          if (other === undefined && isSubLink(otherNode)) this.lookups.add(subLinkOf(otherNode));
+          const link = other === undefined ? (uncast(otherNode)?.SubLink as PgNode | undefined) : undefined;
+          if (link) this.lookups.add(link);
           facts.values.add(s);
+        } else if (other.sources.every(isOpaque)) {
+          // A column of a function's result, a view's or a relation nobody defines: a value, as
+          // when it is written without its alias.
+          if (isValueKey(s, ref.column)) facts.values.add(s);
         } else if (other.level === level) {
           if (s.tenantKey !== ref.column) continue;
           for (const o of other.sources)
@@ -784,27 +801,25 @@ function findSubLinks(node: unknown, out: PgNode[]): void {
   for (const v of Object.values(n)) findSubLinks(v, out);
 }
 
+/** The node under its casts (`$1::uuid`, `(SELECT …)::bigint`). */
+function uncast(node: PgNode | undefined): PgNode | undefined {
+  let n = node;
+  while (n?.TypeCast) n = n.TypeCast.arg as PgNode;
+  return n;
+}
+
 function columnRef(node: PgNode | undefined): Fields | undefined {
-  let n = node;
-  while (n?.TypeCast) n = n.TypeCast.arg as PgNode;
-  return n?.ColumnRef?.fields as Fields | undefined;
-}
-
-function isSubLink(node: PgNode | undefined): boolean {
-  let n = node;
-  while (n?.TypeCast) n = n.TypeCast.arg as PgNode;
-  return !!n?.SubLink;
-}
-
-function subLinkOf(node: PgNode | undefined): PgNode {
-  let n = node;
-  while (n?.TypeCast) n = n.TypeCast.arg as PgNode;
-  return n!.SubLink as PgNode;
+  return uncast(node)?.ColumnRef?.fields as Fields | undefined;
 }
 
 /** A source nothing is known about (a function in FROM, a subquery that does not parse as one). */
 function opaque(alias: string | undefined): Source {
   return { kind: 'other', refName: alias ?? '', columns: [], open: true };
+}
+
+/** A source whose columns nobody knows: a function's result, a view, a relation nobody defines. */
+function isOpaque(s: Source): boolean {
+  return s.kind === 'other' && s.open && s.columns.length === 0;
 }
 
 /** Column names after an alias's column list (`orders AS o (a, b)` renames the first two). */
@@ -823,22 +838,16 @@ function uniqueColumns(table: Table): string[] {
 
 /** The tenants table's column that tenant columns reference (its primary key, else `id`). */
 function tenantsKey(model: SchemaModel, tenants: Table, config: ResolvedConfig): string {
-  for (const t of model.tables.values()) {
-    const column = tenantColumn(t, config);
-    if (!column) continue;
-    for (const fk of t.constraints) {
-      if (fk.kind !== 'foreign key' || fk.columns.length !== 1 || fk.columns[0] !== column.name) continue;
-      const ref = fk.references;
-      if (
-        ref &&
-        ref.table.schema === tenants.schema &&
-        ref.table.name === tenants.name &&
-        ref.columns.length === 1
-      ) {
-        return ref.columns[0];
-      }
-    }
+  for (const { table, constraint: fk } of foreignKeysTo(model, tenants)) {
+    const column = tenantColumn(table, config);
+    if (
+      column &&
+      fk.columns.length === 1 &&
+      fk.columns[0] === column.name &&
+      fk.references?.columns.length === 1
+    )
+      return fk.references.columns[0];
   }
-  const pk = tenants.constraints.find((c) => c.kind === 'primary key');
+  const pk = primaryKey(tenants);
   return pk?.columns.length === 1 ? pk.columns[0] : 'id';
 }

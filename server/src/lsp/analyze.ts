@@ -108,7 +108,10 @@ export class Analyzer {
       this.warm = undefined;
       this.warmedUp = false;
     }
-    for (const k of this.readsOthers) if (k.startsWith(`${project}\0`)) this.readsOthers.delete(k);
+    const ours = (k: string) => k.startsWith(`${project}\0`);
+    for (const k of this.readsOthers) if (ours(k)) this.readsOthers.delete(k);
+    // What PostgreSQL said of the project's migrations, with a copy of their texts.
+    for (const k of this.verified.keys()) if (ours(k)) this.verified.delete(k);
     for (const [k, pending] of this.pendingCards) {
       if (pending.cards.project === project) this.pendingCards.delete(k);
     }

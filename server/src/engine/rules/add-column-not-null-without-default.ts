@@ -9,7 +9,7 @@ import {
   alterCommandRanges,
   alterCommands,
   migrationSteps,
-  notNullCheckName,
+  notNullThroughCheck,
   statementsBeside,
   stepOffset,
   type MigrationStep,
@@ -220,15 +220,14 @@ function fixes(
   // The column can be added nullable only when NOT NULL is written (not implied by a key or domain).
   let inSteps: Fix | undefined;
   if (column.cause === 'not null' && !column.domain?.notNull && notNullTokens) {
-    const ref = tableRef(table);
     const col = quoteIdent(column.name);
-    const check = quoteIdent(notNullCheckName(context.model, table, column.name));
+    const steps = notNullThroughCheck(context.model, table, column.name);
     const lines = [
-      `UPDATE ${ref} SET ${col} = ${value.sql} WHERE ${col} IS NULL;`,
-      `ALTER TABLE ${ref} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID;`,
-      `ALTER TABLE ${ref} VALIDATE CONSTRAINT ${check};`,
-      `ALTER TABLE ${ref} ALTER COLUMN ${col} SET NOT NULL;`,
-      `ALTER TABLE ${ref} DROP CONSTRAINT ${check};`,
+      `UPDATE ${tableRef(table)} SET ${col} = ${value.sql} WHERE ${col} IS NULL;`,
+      steps.add,
+      steps.validate,
+      steps.setNotNull,
+      steps.drop,
     ];
     inSteps = {
       title: `Add ${label} nullable, backfill ${value.sql}, then SET NOT NULL through a validated CHECK${value.note ?? ''}`,

@@ -10,6 +10,7 @@ import { nodeOffset, statementTokens, type PgNode } from '../parse/sql';
 import { migrationName, migrationTimestamp } from '../prisma/migrations';
 import type { FileGroup, MigrationInfo } from '../project';
 import type { RuleContext } from './rule';
+import { quoteIdent, tableRef } from '../fixes/sql';
 import { sendsFileAsOneQuery as toolSendsFileAsOneQuery } from '../workspace/migrations';
 
 export interface MigrationStep extends StatementEvent {
@@ -123,13 +124,34 @@ export function alterCommandRanges(step: StatementEvent): SourceRange[] {
  * `<table>_<column>_not_null_check`. Not `<table>_<column>_not_null`, the name PostgreSQL 18 gives
  * the NOT NULL constraint itself (which would then become `…_not_null1`).
  */
-export function notNullCheckName(model: SchemaModel, table: QualifiedName, column: string): string {
+function notNullCheckName(model: SchemaModel, table: QualifiedName, column: string): string {
   const now = model.tables.get(key(table.schema, table.name));
   const taken = new Set(now?.constraints.map((c) => c.name) ?? []);
   const base = `${table.name}_${column}_not_null_check`;
   let name = truncateName(base);
   for (let i = 1; taken.has(name); i++) name = truncateName(base.slice(0, 63 - `_${i}`.length)) + `_${i}`;
   return name;
+}
+
+/**
+ * SET NOT NULL without its scan, as statements: add a helper CHECK (column IS NOT NULL) NOT VALID,
+ * validate it (under a lock that lets reads and writes go on), set the NOT NULL (which the valid
+ * CHECK spares its scan), drop the CHECK.
+ */
+export function notNullThroughCheck(
+  model: SchemaModel,
+  table: QualifiedName,
+  column: string,
+): { add: string; validate: string; setNotNull: string; drop: string } {
+  const ref = tableRef(table);
+  const col = quoteIdent(column);
+  const check = quoteIdent(notNullCheckName(model, table, column));
+  return {
+    add: `ALTER TABLE ${ref} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID;`,
+    validate: `ALTER TABLE ${ref} VALIDATE CONSTRAINT ${check};`,
+    setNotNull: `ALTER TABLE ${ref} ALTER COLUMN ${col} SET NOT NULL;`,
+    drop: `ALTER TABLE ${ref} DROP CONSTRAINT ${check};`,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Fix } from '../findings';
-import { editableInPlace, quoteIdent, tableRef } from '../fixes/sql';
+import { editableInPlace, quoteIdent } from '../fixes/sql';
 import { truncateName } from '../model/build-sql';
 import { key, tableKey, type QualifiedName, type SchemaModel, type Table } from '../model/schema';
 import type { PgNode } from '../parse/sql';
@@ -8,7 +8,7 @@ import {
   alterCommandRanges,
   alterCommands,
   migrationSteps,
-  notNullCheckName,
+  notNullThroughCheck,
   statementsBeside,
   type MigrationStep,
 } from './migration-steps';
@@ -77,17 +77,12 @@ function report(
   // held through the VALIDATE, and the CHECK belongs in an earlier migration.
   const addedHere = cmds.some((c) => c.subtype === 'AT_AddColumn' && c.def?.ColumnDef?.colname === column);
   if (!step.inTransaction && !addedHere && editableInPlace(context.group, step.file)) {
-    const ref = tableRef(table);
-    const col = quoteIdent(column);
-    const check = quoteIdent(notNullCheckName(context.model, table, column));
+    const steps = notNullThroughCheck(context.model, table, column);
     fixes.push({
-      title: `Validate CHECK (${col} IS NOT NULL) before SET NOT NULL, drop it after`,
+      title: `Validate CHECK (${quoteIdent(column)} IS NOT NULL) before SET NOT NULL, drop it after`,
       edits: [
-        statementsBeside(context.fileText, step, 'before', [
-          `ALTER TABLE ${ref} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID;`,
-          `ALTER TABLE ${ref} VALIDATE CONSTRAINT ${check};`,
-        ]),
-        statementsBeside(context.fileText, step, 'after', [`ALTER TABLE ${ref} DROP CONSTRAINT ${check};`]),
+        statementsBeside(context.fileText, step, 'before', [steps.add, steps.validate]),
+        statementsBeside(context.fileText, step, 'after', [steps.drop]),
       ],
       preferred: true,
     });

@@ -368,13 +368,7 @@ class LexerRun implements TokenRun {
       this.#done = true;
       return;
     }
-    this.#tokens.push({
-      start: lexer.start,
-      end: lexer.end,
-      text: lexer.text(),
-      kind: lexer.kind,
-      isKeyword: lexer.isKeyword,
-    });
+    this.#tokens.push(lexer.token());
   }
 }
 

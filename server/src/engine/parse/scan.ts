@@ -196,15 +196,7 @@ export function keywordKind(word: string): number {
 function scan(text: string, from: number, to: number, comments: boolean): ScanToken[] {
   const out: ScanToken[] = [];
   const lexer = new Lexer(text, from, to, comments);
-  while (lexer.next()) {
-    out.push({
-      start: lexer.start,
-      end: lexer.end,
-      text: lexer.text(),
-      kind: lexer.kind,
-      isKeyword: lexer.isKeyword,
-    });
-  }
+  while (lexer.next()) out.push(lexer.token());
   return out;
 }
 
@@ -235,6 +227,17 @@ export class Lexer {
   /** The current token's text. */
   text(): string {
     return this.#word ?? this.source.slice(this.start, this.end);
+  }
+
+  /** The current token. */
+  token(): ScanToken {
+    return {
+      start: this.start,
+      end: this.end,
+      text: this.text(),
+      kind: this.kind,
+      isKeyword: this.isKeyword,
+    };
   }
 
   /** Moves to the next token; false at the end. */

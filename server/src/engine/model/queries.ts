@@ -289,9 +289,21 @@ const nameWordsCache = new Map<string, string[]>();
 
 /** The CHECK constraints of a table that read the column. */
 export function checksOn(table: Table, column: string): Constraint[] {
-  return table.constraints.filter(
-    (c) => c.kind === 'check' && (c.columns.includes(column) || (c.checkColumns ?? []).includes(column)),
-  );
+  return table.constraints.filter((c) => isCheckOn(c, column));
+}
+
+/** Whether a CHECK constraint reads the column (`checksOn(table, column).length > 0`, without the list). */
+export function hasCheckOn(table: Table, column: string): boolean {
+  return table.constraints.some((c) => isCheckOn(c, column));
+}
+
+function isCheckOn(c: Constraint, column: string): boolean {
+  return c.kind === 'check' && (c.columns.includes(column) || (c.checkColumns ?? []).includes(column));
+}
+
+/** Whether the column is in one of the table's foreign keys. */
+export function inForeignKey(table: Table, column: string): boolean {
+  return table.constraints.some((c) => c.kind === 'foreign key' && c.columns.includes(column));
 }
 
 /** The domain a column's type names, if it is one. */

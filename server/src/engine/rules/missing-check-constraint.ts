@@ -3,8 +3,9 @@ import { editableInPlace, insertAt, quoteIdent, quoteLiteral } from '../fixes/sq
 import {
   columnsWhere,
   domainOf,
-  foreignKeys,
+  hasCheckOn,
   indexesOf,
+  inForeignKey,
   isOwnColumn,
   isPartition,
   isTextType,
@@ -71,13 +72,6 @@ function mayNeedCheck(name: string): boolean {
   return STATUS_WORDS.has(words[words.length - 1]) || words.some((w) => AMOUNT_WORDS.has(w));
 }
 
-/** `checksOn(table, column).length > 0`, without the list. */
-function hasCheckOn(table: Table, column: string): boolean {
-  return table.constraints.some(
-    (c) => c.kind === 'check' && (c.columns.includes(column) || (c.checkColumns ?? []).includes(column)),
-  );
-}
-
 /** What the column is, by its name and type; undefined when it is neither. */
 function kindOf(model: SchemaModel, table: Table, column: Column, typeName: string): Kind | undefined {
   const words = nameWords(column.name);
@@ -140,22 +134,14 @@ export const missingCheckConstraint: Rule = {
   },
   check(context) {
     const { model } = context;
-    let keyColumnsOf: Table | undefined;
-    let keyColumns = new Set<string>();
     // Only a status-like or an amount-like name can be either kind (see kindOf): the columns of
     // other names are never read.
     for (const { table, column } of columnsWhere(model, { name: mayNeedCheck })) {
       // A partition has its parent's CHECK constraints: the parent's finding covers it.
       // A foreign table's rows are checked where they live (PostgreSQL does not enforce its CHECKs).
       if (isPartition(table) || table.kind === 'foreign table') continue;
-      if (keyColumnsOf !== table) {
-        keyColumnsOf = table;
-        keyColumns = new Set([
-          ...(primaryKey(table)?.columns ?? []),
-          ...foreignKeys(table).flatMap((fk) => fk.columns),
-        ]);
-      }
-      if (!isOwnColumn(table, column) || keyColumns.has(column.name)) continue;
+      if (!isOwnColumn(table, column)) continue;
+      if (primaryKey(table)?.columns.includes(column.name) || inForeignKey(table, column.name)) continue;
       if (column.generated || column.identity || column.serial) continue;
       if (hasCheckOn(table, column.name)) continue;
       const base = baseTypeOf(model, column);

@@ -6,6 +6,7 @@ import {
   effectivelyNotNull,
   foreignKeys,
   hasDefault,
+  inForeignKey,
   isOwnColumn,
   isPartition,
   sameName,
@@ -45,13 +46,11 @@ export const missingNotNull: Rule = {
     for (const table of model.tables.values()) {
       // A partition's columns are its parent's: the parent's finding covers them.
       if (isPartition(table) || table.kind === 'foreign table') continue;
-      let fkColumns: Set<string> | undefined;
       for (const column of table.columns) {
         // Only an audit column or a foreign key's column can have a message (see nullableMessage):
         // that cheap test first.
         if (!created.has(column.name) && !updated.has(column.name)) {
-          fkColumns ??= new Set(foreignKeys(table).flatMap((fk) => fk.columns));
-          if (!fkColumns.has(column.name)) continue;
+          if (!inForeignKey(table, column.name)) continue;
         }
         // A copy (LIKE) is reported where its source defines it.
         if (!isOwnColumn(table, column)) continue;
@@ -93,7 +92,7 @@ function nullableMessage(context: RuleContext, table: Table, column: Column): st
     return prisma ? `Audit field ${label} is optional` : `Audit column ${label} is nullable`;
   }
   // Most columns are in no foreign key: answered without building the lists below.
-  if (!table.constraints.some((c) => c.kind === 'foreign key' && c.columns.includes(column.name))) {
+  if (!inForeignKey(table, column.name)) {
     return undefined;
   }
   const label = columnLabel(table, column);

@@ -1,7 +1,7 @@
 import type { Fix, TextEdit } from '../findings';
 import { editableInPlace, quoteIdent, replaceRange } from '../fixes/sql';
 import type { PgNode } from '../parse/sql';
-import { checksOn, findColumn, foreignKeys, isOwnColumn, isPartition, primaryKey } from '../model/queries';
+import { findColumn, foreignKeys, hasCheckOn, isOwnColumn, isPartition, primaryKey } from '../model/queries';
 import { tableKey, type Column, type SchemaModel, type Table } from '../model/schema';
 import { modelEditor } from '../prisma/fixes';
 import type { PrismaModelEditor } from '../prisma/layout';
@@ -175,7 +175,7 @@ function uuidFix(context: RuleContext, table: Table, column: Column): Fix | unde
   const edits: TextEdit[] = [];
   for (const { table: t, column: c } of columns) {
     // A CHECK written for text (`length(id) = 36`) would not accept a uuid.
-    const checked = checksOn(t, c.name).length > 0;
+    const checked = hasCheckOn(t, c.name);
     if (checked || c.type.arrayDims > 0 || !typeEditable(context, t, c) || !c.type.range) return undefined;
     edits.push(replaceRange(c.type.range, 'uuid'));
     // A bare generator call returns uuid already; a cast to text must go; any other default stays text.

@@ -1,10 +1,10 @@
 import { changeTypeFixes } from '../fixes/sql';
 import type { Column, SchemaModel, Table } from '../model/schema';
 import {
-  checksOn,
   columnsWhere,
   findColumn,
-  foreignKeys,
+  hasCheckOn,
+  inForeignKey,
   isOwnColumn,
   isPartition,
   isTextType,
@@ -154,18 +154,12 @@ export const textForTypedData: Rule = {
   },
   check(context) {
     const { model, group } = context;
-    let fkColumnsOf: Table | undefined;
-    let fkColumns = new Set<string>();
     for (const { table, column } of columnsWhere(model, { type: isTextTypeName })) {
-      if (fkColumnsOf !== table) {
-        fkColumnsOf = table;
-        fkColumns = new Set(foreignKeys(table).flatMap((fk) => fk.columns));
-      }
       // A copy (PARTITION OF, LIKE) is reported where its source defines it.
       // A foreign table's columns follow the remote table's types.
       if (!isOwnColumn(table, column) || table.kind === 'foreign table') continue;
       // A domain over text is a deliberate type; foreign-key-type-mismatch owns FK columns.
-      if (!isTextType(column) || column.type.schema || fkColumns.has(column.name)) continue;
+      if (!isTextType(column) || column.type.schema || inForeignKey(table, column.name)) continue;
       const expected = expectedFromName(model, table, column);
       if (!expected) continue;
       if (column.prisma) {
@@ -196,7 +190,7 @@ function canChangeInPlace(text: string, table: Table, column: Column, type: Expe
   const def = column.origin.range;
   const range = column.type.range;
   if (!range || range.file !== def.file || range.start < def.start || range.end > def.end) return false;
-  if (column.generated || checksOn(table, column.name).length > 0) return false;
+  if (column.generated || hasCheckOn(table, column.name)) return false;
   if (/\bcollate\b/i.test(text.slice(range.end, def.end))) return false;
   return defaultFits(column, type);
 }

@@ -430,8 +430,7 @@ function isColumn(n: PgNode | undefined): n is PgNode {
   return !!n && typeof n.colname === 'string';
 }
 
-/** Statements whose history event names the tables they act on (see `record`). */
-const TABLE_STATEMENTS = new Set(['AlterTableStmt', 'IndexStmt', 'RenameStmt', 'DropStmt']);
+/** The tables of a statement that acts on no existing table (shared, never written to; see `record`). */
 const NO_TABLES = Object.freeze([]) as unknown as TableAtStatement[];
 
 /** Index of the first Constraint node of a column's list at or after `from` (-1 when none). */
@@ -495,8 +494,11 @@ class SqlModelBuilder {
   /** Adds the statement to the model's history, with the tables it acts on as they stand now. */
   private record(kind: string, n: PgNode, stmt: SqlStatement, inDoBlock: boolean): void {
     // Most statements (CREATE TABLE, COMMENT …) act on no existing table: they share one empty list.
-    const tables: TableAtStatement[] = TABLE_STATEMENTS.has(kind) ? [] : NO_TABLES;
-    const at = (name: QualifiedName): void => this.tableAt(tables, name);
+    let tables = NO_TABLES;
+    const at = (name: QualifiedName): void => {
+      if (tables === NO_TABLES) tables = [];
+      this.tableAt(tables, name);
+    };
     switch (kind) {
       case 'AlterTableStmt':
         if (n.relation?.relname && (!n.objtype || n.objtype === 'OBJECT_TABLE')) at(this.resolve(n.relation));

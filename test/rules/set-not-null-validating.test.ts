@@ -27,6 +27,16 @@ const prismaInit = {
 ruleTester(setNotNullValidating, {
   valid: [
     {
+      name: 'a column NOT NULL already, through LIKE, INHERITS or PARTITION OF: nothing to scan',
+      path: 'db/migrations/003_copies.up.sql',
+      files: {
+        ...init,
+        'db/migrations/002_copies.up.sql':
+          "CREATE TABLE parcels (id bigint PRIMARY KEY, note text NOT NULL);\nCREATE TABLE orders_archive (LIKE parcels);\nCREATE TABLE orders_child () INHERITS (parcels);\nCREATE TABLE events (id bigint NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);\nCREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n",
+      },
+      code: 'ALTER TABLE orders_archive ALTER COLUMN note SET NOT NULL;\nALTER TABLE orders_child ALTER COLUMN note SET NOT NULL;\nALTER TABLE events_2024 ALTER COLUMN id SET NOT NULL;\n',
+    },
+    {
       name: 'a CHECK added NOT VALID and validated in an earlier migration',
       path: 'db/migrations/003_status_not_null.up.sql',
       files: {

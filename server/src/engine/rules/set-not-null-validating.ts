@@ -1,6 +1,6 @@
 import type { Fix } from '../findings';
 import { editableInPlace, quoteIdent } from '../fixes/sql';
-import { truncateName } from '../model/build-sql';
+import { searchOrder, truncateName } from '../model/build-sql';
 import { key, tableKey, type QualifiedName, type SchemaModel, type Table } from '../model/schema';
 import type { PgNode } from '../parse/sql';
 import { columnsLabel } from './messages';
@@ -165,9 +165,22 @@ class NullabilityTracker {
       table ?? key((step.node.relation?.schemaname as string) ?? step.searchPath[0], relname),
       state,
     );
+    // LIKE, INHERITS and PARTITION OF copy the NOT NULLs of the table they name.
+    const copyNotNulls = (rv: PgNode | undefined): void => {
+      if (!rv?.relname) return;
+      for (const schema of rv.schemaname ? [rv.schemaname as string] : searchOrder(step.searchPath)) {
+        const k = key(schema, rv.relname as string);
+        const from = this.states.get(this.model.tables.get(k) ?? k) ?? this.states.get(k);
+        if (!from) continue;
+        for (const column of from.notNull) state.notNull.add(column);
+        return;
+      }
+    };
+    for (const parent of (step.node.inhRelations ?? []) as PgNode[]) copyNotNulls(parent.RangeVar as PgNode);
     for (const element of (step.node.tableElts ?? []) as PgNode[]) {
       if (element.ColumnDef) this.addColumn(state, element.ColumnDef as PgNode, relname);
       else if (element.Constraint) this.addConstraint(state, element.Constraint as PgNode, relname);
+      else if (element.TableLikeClause) copyNotNulls(element.TableLikeClause.relation as PgNode);
     }
   }
 

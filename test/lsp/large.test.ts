@@ -34,18 +34,21 @@ function markdown(h: Hover | null): string {
 }
 
 /** A server on a workspace of `schema.sql` alone, the file open and its first diagnostics in. */
-async function openSchema(text: string): Promise<{ c: LspClient; uri: string }> {
+async function openSchema(
+  text: string,
+  env: Record<string, string> = {},
+): Promise<{ c: LspClient; uri: string; root: string }> {
   const error = buildIfStale();
   assert.equal(error, undefined, error);
   const root = mkdtempSync(join(tmpdir(), 'db-expert-lsp-large-'));
   temps.push(root);
   mkdirSync(join(root, '.git'));
   writeFileSync(join(root, 'schema.sql'), text);
-  const c = await LspClient.start(root);
+  const c = await LspClient.start(root, { env });
   clients.push(c);
   const uri = c.open(join(root, 'schema.sql'), text);
   await c.nextFor(uri, (d) => d.length > 0);
-  return { c, uri };
+  return { c, uri, root };
 }
 
 describe('language server (built), a large file', () => {
@@ -105,5 +108,16 @@ describe('language server (built), a large file', () => {
     );
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(warmed().length, 1, 'once per worker');
+  });
+
+  test('a worker replaced before it made the cards: the unit is linted again, and the cards come', async () => {
+    const text = generateSchema(150_000, 7);
+    const { c, uri, root } = await openSchema(text, { DB_EXPERT_LSP_FAULT: 'exit:-- crash-the-worker' });
+    // Right after the diagnostics (the cards wait for the worker to be idle), a file that ends it.
+    const crash = c.open(join(root, 'crash.sql'), '-- crash-the-worker\nCREATE TABLE t (id int);\n');
+    await c.nextFor(crash, (d) => d.some((x) => x.code === 'internal-error'));
+    const m = /CREATE TABLE (\w+)\.(\w+) \(/.exec(text)!;
+    const model = (await c.connection.sendRequest('dbExpert/schemaModel', { uri })) as string;
+    assert.match(model, new RegExp(`TABLE ${m[1]}\\.${m[2]} `));
   });
 });

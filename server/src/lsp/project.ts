@@ -186,6 +186,15 @@ export class Project {
     this.needsCheck = true;
   }
 
+  /** The units whose table cards are still to come are linted again (the worker that was to make them is gone). */
+  relintAwaitingCards(): void {
+    for (const unit of this.linted.values()) {
+      if (!unit.cardsPending) continue;
+      for (const p of unit.files) this.dirty.add(p);
+      this.needsCheck = true;
+    }
+  }
+
   /** Sets a file's disk text (or its absence). True when its effective text changed. */
   setDisk(path: string, disk: string | undefined, diskProblem?: string): boolean {
     let file = this.files.get(path);

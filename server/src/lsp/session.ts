@@ -157,8 +157,13 @@ class Session {
     this.host = new WorkerHost({
       log: (level, message) => this.log(level, message),
       onRestart: () => {
-        // The new worker knows no texts: everything goes again with the next requests.
-        for (const p of this.projects.values()) for (const f of p.files.values()) f.sentGen = -1;
+        // The new worker knows no texts: everything goes again with the next requests. The table
+        // cards the old one was to make are lost: their units are linted again, to make them.
+        for (const p of this.projects.values()) {
+          for (const f of p.files.values()) f.sentGen = -1;
+          p.relintAwaitingCards();
+        }
+        this.scheduler.schedule(0);
       },
       onCards: (cards) => {
         const unit = this.projects.get(cards.project)?.linted.get(cards.key);

@@ -13,7 +13,7 @@ import { ParseCache } from './parse/cache';
 import { loadPrismaParser, parsePrisma, type ParsedPrisma } from './parse/prisma';
 import { loadSqlParser, parseSql, type ParsedSql } from './parse/sql';
 import { groupPrismaFiles, isPrismaFile } from './prisma/group';
-import { dependsOnPrisma, packageJsonsAbove, prismaMajorFromPackageJson } from './prisma/version';
+import { nearestPrismaPackage, prismaMajorFromPackageJson } from './prisma/version';
 import type { FileGroup, SourceFile } from './project';
 import { allRules } from './rules';
 import type { Report, Rule, RuleContext } from './rules/rule';
@@ -322,11 +322,8 @@ function prismaVersion(files: readonly SourceFile[], group: FileGroup): number |
       .map((f) => [f.path, f.text]),
   );
   if (packages.size === 0) return undefined;
-  for (const path of packageJsonsAbove(group.folder ?? '')) {
-    const text = packages.get(path);
-    if (text !== undefined && dependsOnPrisma(text)) return prismaMajorFromPackageJson(text);
-  }
-  return undefined;
+  const nearest = nearestPrismaPackage(group.folder ?? '', (path) => packages.get(path));
+  return nearest && prismaMajorFromPackageJson(nearest.text);
 }
 
 function severityOf(

@@ -70,19 +70,30 @@ export function prismaPackageJsons(
   read: (path: string) => string | undefined,
 ): { path: string; text: string }[] {
   const texts = new Map<string, string | undefined>();
+  const cached = (path: string): string | undefined => {
+    if (!texts.has(path)) texts.set(path, read(path));
+    return texts.get(path);
+  };
   const found = new Map<string, string>();
   for (const path of paths) {
     if (!path.toLowerCase().endsWith('.prisma')) continue;
     const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
-    for (const candidate of packageJsonsAbove(folder)) {
-      if (!texts.has(candidate)) texts.set(candidate, read(candidate));
-      const text = texts.get(candidate);
-      if (text === undefined || !dependsOnPrisma(text)) continue;
-      found.set(candidate, text);
-      break;
-    }
+    const nearest = nearestPrismaPackage(folder, cached);
+    if (nearest) found.set(nearest.path, nearest.text);
   }
   return [...found].map(([path, text]) => ({ path, text }));
+}
+
+/** The nearest package.json at or above `folder` that depends on Prisma. */
+export function nearestPrismaPackage(
+  folder: string,
+  read: (path: string) => string | undefined,
+): { path: string; text: string } | undefined {
+  for (const path of packageJsonsAbove(folder)) {
+    const text = read(path);
+    if (text !== undefined && dependsOnPrisma(text)) return { path, text };
+  }
+  return undefined;
 }
 
 function majorOfSpec(spec: string): number | undefined {

@@ -363,11 +363,7 @@ export class DownWriter {
     /** `trigger:` / `policy:` keys from `[schema,] table, name`. */
     const memberKey = (kind: string, names: string[], sp: readonly string[]): string | undefined => {
       if (names.length < 2) return undefined;
-      const rv =
-        names.length > 2
-          ? { schemaname: names[names.length - 3], relname: names[names.length - 2] }
-          : { relname: names[0] };
-      return `${kind}:${tableKey(resolve(rv, sp))}\0${names[names.length - 1]}`;
+      return `${kind}:${tableKey(resolve(relationOf(names.slice(0, -1)), sp))}\0${names[names.length - 1]}`;
     };
 
     // The table whose CREATE the statements since have only added to (indexes, policies … on it):
@@ -560,12 +556,10 @@ export class DownWriter {
               if (n.removeType === 'OBJECT_INDEX') indexes.delete(member.slice('index:'.length));
             }
             if (n.removeType === 'OBJECT_TABLE' && names.length > 0) {
-              const rv =
-                names.length > 1 ? { schemaname: names[0], relname: names[1] } : { relname: names[0] };
-              forgetTable(resolve(rv, sp));
-              for (const [k, table] of [...indexes])
-                if (table === tableKey(resolve(rv, sp))) indexes.delete(k);
-              tables.delete(tableKey(resolve(rv, sp)));
+              const table = resolve(relationOf(names), sp);
+              forgetTable(table);
+              for (const [k, on] of [...indexes]) if (on === tableKey(table)) indexes.delete(k);
+              tables.delete(tableKey(table));
             } else if (n.removeType === 'OBJECT_VIEW' || n.removeType === 'OBJECT_MATVIEW') {
               if (names.length === 0) continue;
               const name = names[names.length - 1];
@@ -577,10 +571,8 @@ export class DownWriter {
               // `*` is expanded when the view is created: now it would take in columns the up added.
               if (view && !selectsStar(view.node)) facts.previousDefinition = restorableDefinition(view, n);
               views.delete(key(schema, name));
-            } else if (n.removeType === 'OBJECT_TRIGGER' && names.length >= 2) {
-              const rv =
-                names.length > 2 ? { schemaname: names[0], relname: names[1] } : { relname: names[0] };
-              triggers.delete(`${tableKey(resolve(rv, sp))}\0${names[names.length - 1]}`);
+            } else if (n.removeType === 'OBJECT_TRIGGER' && member) {
+              triggers.delete(member.slice('trigger:'.length));
             } else if (['OBJECT_FUNCTION', 'OBJECT_PROCEDURE', 'OBJECT_ROUTINE'].includes(n.removeType)) {
               const owa = o.ObjectWithArgs as PgNode | undefined;
               const fname = strings(owa?.objname);
@@ -687,14 +679,7 @@ export class DownWriter {
           const tableNames =
             n.objtype === 'OBJECT_TABLE' ? names : n.objtype === 'OBJECT_COLUMN' ? names.slice(0, -1) : [];
           if (tableNames.length > 0) {
-            const rv =
-              tableNames.length > 1
-                ? {
-                    schemaname: tableNames[tableNames.length - 2],
-                    relname: tableNames[tableNames.length - 1],
-                  }
-                : { relname: tableNames[0] };
-            const q = resolve(rv, sp);
+            const q = resolve(relationOf(tableNames), sp);
             facts.createdHere = inBlock(q);
           }
           break;
@@ -1149,6 +1134,13 @@ function creationNameOf(rv: PgNode, searchPath: readonly string[]): QualifiedNam
     schema: (rv.schemaname as string | undefined) ?? searchPath[0] ?? 'public',
     name: rv.relname as string,
   };
+}
+
+/** A name list (`[schema,] table`, after any catalog) as the RangeVar fields `resolve` reads. */
+function relationOf(names: string[]): PgNode {
+  return names.length > 1
+    ? { schemaname: names[names.length - 2], relname: names[names.length - 1] }
+    : { relname: names[0] };
 }
 
 function qualify(names: string[], searchPath: readonly string[]): QualifiedName {

@@ -8,7 +8,7 @@
  * A statement whose inverse cannot be derived (a DROP, a data change, a type change) becomes a
  * `-- TODO:` comment quoting it, for the author to finish.
  */
-import { minLocation, nodeKey, strings } from '../model/build-sql';
+import { minLocation, nodeKey, searchOrder, strings } from '../model/build-sql';
 import { StatementText } from '../model/ranges';
 import {
   key,
@@ -295,12 +295,8 @@ export class DownWriter {
     const triggers = new Map<string, StatementEvent>();
     const views = new Map<string, StatementEvent>();
 
-    const resolve = (rv: PgNode, searchPath: readonly string[]): QualifiedName => {
-      if (rv.schemaname) return { schema: rv.schemaname as string, name: rv.relname as string };
-      const name = rv.relname as string;
-      const schema = [...searchPath, 'public'].find((s) => tables.has(key(s, name)));
-      return { schema: schema ?? searchPath[0] ?? 'public', name };
-    };
+    const resolve = (rv: PgNode, searchPath: readonly string[]): QualifiedName =>
+      resolveIn(tables, [rv.schemaname, rv.relname].filter(Boolean) as string[], searchPath);
     const creationName = (rv: PgNode, searchPath: readonly string[]): QualifiedName => ({
       schema:
         (rv.schemaname as string | undefined) ??
@@ -332,14 +328,8 @@ export class DownWriter {
     };
     /** Named indexes (`schema.name`) and the key of their table. */
     const indexes = new Map<string, string>();
-    const resolveIndex = (names: string[], sp: readonly string[]): string => {
-      const name = names[names.length - 1];
-      const schema =
-        names.length > 1
-          ? names[names.length - 2]
-          : ([...sp, 'public'].find((x) => indexes.has(key(x, name))) ?? sp[0] ?? 'public');
-      return key(schema, name);
-    };
+    const resolveIndex = (names: string[], sp: readonly string[]): string =>
+      tableKey(resolveIn(indexes, names, sp));
     const indexKey = (names: string[], sp: readonly string[]): string => `index:${resolveIndex(names, sp)}`;
     /** A table's indexes follow it to a new name or schema. */
     const moveIndexes = (from: QualifiedName, to: QualifiedName): void => {
@@ -562,15 +552,11 @@ export class DownWriter {
               tables.delete(tableKey(table));
             } else if (n.removeType === 'OBJECT_VIEW' || n.removeType === 'OBJECT_MATVIEW') {
               if (names.length === 0) continue;
-              const name = names[names.length - 1];
-              const schema =
-                names.length > 1
-                  ? names[names.length - 2]
-                  : ([...sp, 'public'].find((x) => views.has(key(x, name))) ?? sp[0] ?? 'public');
-              const view = views.get(key(schema, name));
+              const k = tableKey(resolveIn(views, names, sp));
+              const view = views.get(k);
               // `*` is expanded when the view is created: now it would take in columns the up added.
               if (view && !selectsStar(view.node)) facts.previousDefinition = restorableDefinition(view, n);
-              views.delete(key(schema, name));
+              views.delete(k);
             } else if (n.removeType === 'OBJECT_TRIGGER' && member) {
               triggers.delete(member.slice('trigger:'.length));
             } else if (['OBJECT_FUNCTION', 'OBJECT_PROCEDURE', 'OBJECT_ROUTINE'].includes(n.removeType)) {
@@ -1134,6 +1120,22 @@ function creationNameOf(rv: PgNode, searchPath: readonly string[]): QualifiedNam
     schema: (rv.schemaname as string | undefined) ?? searchPath[0] ?? 'public',
     name: rv.relname as string,
   };
+}
+
+/**
+ * What a name list (`[schema,] name`) stands for among the objects of `map` (keyed `schema.name`):
+ * its schema if written, else the first schema of the search order that has it, else the schema
+ * a CREATE would use.
+ */
+function resolveIn(
+  map: ReadonlyMap<string, unknown>,
+  names: string[],
+  searchPath: readonly string[],
+): QualifiedName {
+  const name = names[names.length - 1];
+  if (names.length > 1) return { schema: names[names.length - 2], name };
+  const schema = searchOrder(searchPath).find((s) => map.has(key(s, name)));
+  return { schema: schema ?? searchPath[0] ?? 'public', name };
 }
 
 /** A name list (`[schema,] table`, after any catalog) as the RangeVar fields `resolve` reads. */

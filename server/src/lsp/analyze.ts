@@ -71,8 +71,6 @@ export class Analyzer {
   private readonly projects = new Map<string, Map<string, string>>();
   /** Each project's parses: a keystroke parses again only the statements it changed. */
   private readonly parses = new Map<string, ParseCache>();
-  /** Units (by project and key) whose rules read the other units' models at their last lint. */
-  private readonly readsOthers = new Set<string>();
   /** What the embedded PostgreSQL rejected, per unit, with the texts it ran (run again when they change). */
   private readonly verified = new Map<string, { texts: string; failures: readonly SyntaxErrorInfo[] }>();
   /** Table cards of large units still to make, by project and unit (the newest last). */
@@ -109,7 +107,6 @@ export class Analyzer {
       this.warmedUp = false;
     }
     const ours = (k: string) => k.startsWith(`${project}\0`);
-    for (const k of this.readsOthers) if (ours(k)) this.readsOthers.delete(k);
     // What PostgreSQL said of the project's migrations, with a copy of their texts.
     for (const k of this.verified.keys()) if (ours(k)) this.verified.delete(k);
     for (const [k, pending] of this.pendingCards) {
@@ -209,15 +206,11 @@ export class Analyzer {
             ...options,
             onlyFiles: unit.files,
           });
-        let result = this.readsOthers.has(pendingKey)
-          ? await withProject()
-          : await lintProject(files, options);
-        if (result.usedOtherModels && !this.readsOthers.has(pendingKey) && project.length > files.length) {
+        let result = unit.readsOthers ? await withProject() : await lintProject(files, options);
+        if (result.usedOtherModels && !unit.readsOthers && project.length > files.length) {
           result = await withProject();
         }
         usedOtherUnits = result.usedOtherModels;
-        if (usedOtherUnits) this.readsOthers.add(pendingKey);
-        else this.readsOthers.delete(pendingKey);
         const chars = files.reduce((n, f) => n + f.text.length, 0);
         if (!this.warmedUp && !usedOtherUnits && chars >= WARM_UP_CHARS) {
           this.warmedUp = true;

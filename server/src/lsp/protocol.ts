@@ -18,6 +18,8 @@ export interface FileUpdate {
 export interface UnitRequest {
   key: string;
   files: string[];
+  /** Its rules read the other units' models at its last lint: lint it with the project's files. */
+  readsOthers?: boolean;
 }
 
 export interface LintRequest {

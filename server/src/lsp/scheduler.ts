@@ -124,7 +124,9 @@ export class Scheduler {
           ...(project.settings.verify ? { verify: true } : {}),
           updates,
           projectFiles,
-          units: batch.map((c) => c.unit),
+          units: batch.map(({ unit }) =>
+            project.readsOthers.has(unit.key) ? { ...unit, readsOthers: true } : unit,
+          ),
         },
         (result) => {
           done.add(result.key);

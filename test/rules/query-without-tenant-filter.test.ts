@@ -59,6 +59,12 @@ ruleTester(queryWithoutTenantFilter, {
       ),
     },
     {
+      name: 'the tenant looked up in a CTE or a subquery of the tenants table, then joined on',
+      ...q(
+        'WITH t AS (SELECT id FROM tenants WHERE slug = $1)\nSELECT o.* FROM orders o JOIN t ON t.id = o.tenant_id;\nSELECT o.* FROM orders o JOIN (SELECT id AS tid FROM tenants WHERE slug = $1) t ON o.tenant_id = t.tid;',
+      ),
+    },
+    {
       name: "a temporary table of the file's own is what its name stands for afterwards",
       ...q('CREATE TEMP TABLE orders AS SELECT * FROM orders WHERE tenant_id = $1;\nSELECT * FROM orders;'),
     },
@@ -180,6 +186,12 @@ ruleTester(queryWithoutTenantFilter, {
           text: 'orders',
         },
       ],
+      output: null,
+    },
+    {
+      name: 'a CTE of every tenant joined on is no filter',
+      ...q('WITH t AS (SELECT id FROM tenants)\nSELECT o.* FROM orders o JOIN t ON t.id = o.tenant_id;'),
+      errors: [{ line: 2, column: 17, text: 'orders' }],
       output: null,
     },
     {

@@ -144,6 +144,11 @@ interface Output {
   tenant: 'filtered' | 'unfiltered' | 'none';
   columns: string[];
   open: boolean;
+  /**
+   * The output column that carries the tenant when it is not named like the tenant column: the
+   * tenants table's key (`SELECT id FROM tenants WHERE slug = $1`).
+   */
+  tenantsKey?: string;
 }
 
 /** One query level: its sources, which of them are filtered by tenant, the level around it. */
@@ -311,7 +316,12 @@ class StatementCheck {
         : output.from.every((s) => level.filtered.has(s))
           ? 'filtered'
           : 'unfiltered';
-    return { tenant, columns: output.columns, open: output.open };
+    return {
+      tenant,
+      columns: output.columns,
+      open: output.open,
+      ...(output.tenantsKey ? { tenantsKey: output.tenantsKey } : {}),
+    };
   }
 
   // ── FROM ──────────────────────────────────────────────────────────────────────────────────
@@ -442,6 +452,7 @@ class StatementCheck {
     const columns = renamed(output.columns, alias);
     const tenantKey =
       columns.list.find((c) => sameName(c, this.config.tenantColumn)) ??
+      (output.tenantsKey !== undefined ? columns.map.get(output.tenantsKey) : undefined) ??
       (output.open ? this.config.tenantColumn : undefined);
     return { ...source, columns: columns.list, open: output.open, ...(tenantKey ? { tenantKey } : {}) };
   }
@@ -652,7 +663,10 @@ class StatementCheck {
   }
 
   /** Which sources feed the output column named like the tenant column, and the output's columns. */
-  private outputOf(query: Query, level: Level): { from: Source[]; columns: string[]; open: boolean } {
+  private outputOf(
+    query: Query,
+    level: Level,
+  ): { from: Source[]; columns: string[]; open: boolean; tenantsKey?: string } {
     const n = query.node;
     const targets = ((query.kind === 'SelectStmt'
       ? n.targetList
@@ -660,6 +674,7 @@ class StatementCheck {
     const from: Source[] = [];
     const columns: string[] = [];
     let open = false;
+    let tenantsKey: string | undefined;
     for (const t of targets) {
       const target = t.ResTarget as PgNode | undefined;
       if (!target) continue;
@@ -678,13 +693,21 @@ class StatementCheck {
       const name = (target.name as string | undefined) ?? last?.String?.sval;
       if (name === undefined) continue;
       columns.push(name);
-      if (!sameName(name, this.config.tenantColumn)) continue;
+      const tenant = sameName(name, this.config.tenantColumn);
+      if (!tenant && (tenantsKey !== undefined || from.length > 0)) continue;
       const ref = this.resolve(target.val as PgNode, level);
-      if (ref && ref !== 'unknown' && ref.level === level) {
-        for (const s of ref.sources) if (s.tenantKey === ref.column) from.push(s);
+      if (!ref || ref === 'unknown' || ref.level !== level) continue;
+      for (const s of ref.sources) {
+        if (s.tenantKey !== ref.column) continue;
+        if (tenant) from.push(s);
+        else if (s.kind === 'tenants' && ref.sources.length === 1) {
+          // The tenants table's key under another name: the output carries the tenant.
+          from.push(s);
+          tenantsKey = name;
+        }
       }
     }
-    return { from, columns, open };
+    return { from, columns, open, ...(tenantsKey ? { tenantsKey } : {}) };
   }
 
   // ── the finding ───────────────────────────────────────────────────────────────────────────

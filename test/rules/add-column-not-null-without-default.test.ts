@@ -143,8 +143,9 @@ ruleTester(addColumnNotNullWithoutDefault, {
       ],
     },
     {
-      name: 'golang-migrate, uuid: the steps give each row its own value without rewriting the table',
-      ...golang,
+      name: 'numbered files (psql), uuid: the steps give each row its own value without rewriting the table',
+      path: 'migrations/002_public_id.sql',
+      files: { 'migrations/001_orders.sql': ordersWithRows['db/migrations/001_orders.up.sql'] },
       code: 'ALTER TABLE orders ADD COLUMN public_id uuid NOT NULL;\n',
       errors: [{ message: 'Adding orders.public_id NOT NULL without a DEFAULT fails when orders has rows' }],
       output:
@@ -153,6 +154,22 @@ ruleTester(addColumnNotNullWithoutDefault, {
         {
           title: 'Add DEFAULT gen_random_uuid() to orders.public_id (rewrites the table)',
           output: 'ALTER TABLE orders ADD COLUMN public_id uuid NOT NULL DEFAULT gen_random_uuid();\n',
+        },
+      ],
+    },
+    {
+      // golang-migrate sends the file as one query, which PostgreSQL runs as one transaction: the
+      // ADD COLUMN's lock is held through the UPDATE, so the steps block as long as the rewrite.
+      name: 'golang-migrate (one query, one transaction), uuid: the volatile DEFAULT, the steps offered too',
+      ...golang,
+      code: 'ALTER TABLE orders ADD COLUMN public_id uuid NOT NULL;\n',
+      errors: [{ message: 'Adding orders.public_id NOT NULL without a DEFAULT fails when orders has rows' }],
+      output: 'ALTER TABLE orders ADD COLUMN public_id uuid NOT NULL DEFAULT gen_random_uuid();\n',
+      fixes: [
+        {
+          title: /^Add orders\.public_id nullable, backfill gen_random_uuid\(\)/,
+          output:
+            'ALTER TABLE orders ADD COLUMN public_id uuid;\nUPDATE orders SET public_id = gen_random_uuid() WHERE public_id IS NULL;\nALTER TABLE orders ADD CONSTRAINT orders_public_id_not_null_check CHECK (public_id IS NOT NULL) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_public_id_not_null_check;\nALTER TABLE orders ALTER COLUMN public_id SET NOT NULL;\nALTER TABLE orders DROP CONSTRAINT orders_public_id_not_null_check;\n',
         },
       ],
     },

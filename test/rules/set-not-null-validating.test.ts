@@ -2,13 +2,15 @@ import { addColumnNotNullWithoutDefault } from '../../server/src/engine/rules/ad
 import { setNotNullValidating } from '../../server/src/engine/rules/set-not-null-validating';
 import { ruleTester } from '../support/rule-tester';
 
-/** An earlier golang-migrate migration: a table with rows and a nullable column. */
+/**
+ * An earlier migration in a folder of numbered files (run by psql, one statement at a time): a table
+ * with rows and a nullable column.
+ */
 const init = {
-  'db/migrations/001_orders.up.sql':
+  'migrations/001_orders.sql':
     "CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, status text, note text, total numeric(12,2));\nINSERT INTO orders (status, note, total) VALUES ('new', 'a', 1), ('paid', 'b', 2);\n",
-  'db/migrations/001_orders.down.sql': 'DROP TABLE orders;\n',
 };
-const golang = { path: 'db/migrations/002_status.up.sql', files: init };
+const numbered = { path: 'migrations/002_status.sql', files: init };
 
 /** What add-column-not-null-without-default writes in place of `ADD COLUMN status text NOT NULL`. */
 const addColumnSteps =
@@ -28,27 +30,27 @@ ruleTester(setNotNullValidating, {
   valid: [
     {
       name: 'a column NOT NULL already, through LIKE, INHERITS or PARTITION OF: nothing to scan',
-      path: 'db/migrations/003_copies.up.sql',
+      path: 'migrations/003_copies.sql',
       files: {
         ...init,
-        'db/migrations/002_copies.up.sql':
+        'migrations/002_copies.sql':
           "CREATE TABLE parcels (id bigint PRIMARY KEY, note text NOT NULL);\nCREATE TABLE orders_archive (LIKE parcels);\nCREATE TABLE orders_child () INHERITS (parcels);\nCREATE TABLE events (id bigint NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);\nCREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n",
       },
       code: 'ALTER TABLE orders_archive ALTER COLUMN note SET NOT NULL;\nALTER TABLE orders_child ALTER COLUMN note SET NOT NULL;\nALTER TABLE events_2024 ALTER COLUMN id SET NOT NULL;\n',
     },
     {
       name: 'a CHECK added NOT VALID and validated in an earlier migration',
-      path: 'db/migrations/003_status_not_null.up.sql',
+      path: 'migrations/003_status_not_null.sql',
       files: {
         ...init,
-        'db/migrations/002_status_check.up.sql':
+        'migrations/002_status_check.sql':
           'ALTER TABLE orders ADD CONSTRAINT orders_status_present CHECK (status IS NOT NULL) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_status_present;\n',
       },
       code: 'ALTER TABLE orders ALTER COLUMN status SET NOT NULL;\nALTER TABLE orders DROP CONSTRAINT orders_status_present;\n',
     },
     {
       name: 'the steps add-column-not-null-without-default writes are silent under this rule',
-      ...golang,
+      ...numbered,
       code: addColumnSteps,
     },
     {
@@ -57,28 +59,28 @@ ruleTester(setNotNullValidating, {
     },
     {
       name: 'the column is NOT NULL already: SET NOT NULL reads nothing',
-      path: 'db/migrations/003_again.up.sql',
+      path: 'migrations/003_again.sql',
       files: {
         ...init,
-        'db/migrations/002_code.up.sql': "ALTER TABLE orders ADD COLUMN code text NOT NULL DEFAULT '';\n",
+        'migrations/002_code.sql': "ALTER TABLE orders ADD COLUMN code text NOT NULL DEFAULT '';\n",
       },
       code: 'ALTER TABLE orders ALTER COLUMN code SET NOT NULL;\n',
     },
     {
       name: 'a table-level CHECK that proves it among other conditions, from CREATE TABLE',
-      path: 'db/migrations/002_note.up.sql',
+      path: 'migrations/002_note.sql',
       files: {
-        'db/migrations/001_orders.up.sql':
+        'migrations/001_orders.sql':
           'CREATE TABLE orders (\n  id bigint PRIMARY KEY,\n  note text,\n  total numeric(12,2),\n  CONSTRAINT orders_sane CHECK (note IS NOT NULL AND total >= 0)\n);\n',
       },
       code: 'ALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n',
     },
     {
       name: 'an inline CHECK with parentheses, written when the column was added',
-      path: 'db/migrations/003_note.up.sql',
+      path: 'migrations/003_note.sql',
       files: {
         ...init,
-        'db/migrations/002_ref.up.sql':
+        'migrations/002_ref.sql':
           "ALTER TABLE orders ADD COLUMN ref text DEFAULT 'x' CHECK ((ref IS NOT NULL));\n",
       },
       code: 'ALTER TABLE orders ALTER COLUMN ref SET NOT NULL;\n',
@@ -97,51 +99,51 @@ ruleTester(setNotNullValidating, {
     },
     {
       name: 'the CHECK follows a column rename',
-      path: 'db/migrations/003_rename.up.sql',
+      path: 'migrations/003_rename.sql',
       files: {
         ...init,
-        'db/migrations/002_check.up.sql':
+        'migrations/002_check.sql':
           'ALTER TABLE orders ADD CONSTRAINT orders_note_present CHECK (note IS NOT NULL) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_note_present;\n',
       },
       code: 'ALTER TABLE orders RENAME COLUMN note TO remark;\nALTER TABLE orders ALTER COLUMN remark SET NOT NULL;\n',
     },
     {
       name: 'PostgreSQL 18: a NOT NULL constraint added NOT VALID, then validated',
-      path: 'db/migrations/003_status.up.sql',
+      path: 'migrations/003_status.sql',
       files: {
         ...init,
-        'db/migrations/002_nn.up.sql':
+        'migrations/002_nn.sql':
           'ALTER TABLE orders ADD CONSTRAINT orders_status_nn NOT NULL status NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_status_nn;\n',
       },
       code: 'ALTER TABLE orders ALTER COLUMN status SET NOT NULL;\n',
     },
     {
       name: 'a CHECK added (and so validated) in an earlier migration',
-      path: 'db/migrations/003_status.up.sql',
+      path: 'migrations/003_status.sql',
       files: {
         ...init,
-        'db/migrations/002_check.up.sql':
+        'migrations/002_check.sql':
           'ALTER TABLE orders ADD CONSTRAINT orders_status_present CHECK (status IS NOT NULL);\n',
       },
       code: 'ALTER TABLE orders ALTER COLUMN status SET NOT NULL;\n',
     },
     {
       name: 'a primary key made the column NOT NULL already',
-      path: 'db/migrations/002_code.up.sql',
+      path: 'migrations/002_code.sql',
       files: {
-        'db/migrations/001_init.up.sql':
+        'migrations/001_init.sql':
           'CREATE TABLE codes (code text, label text);\nALTER TABLE codes ADD PRIMARY KEY (code);\n',
       },
       code: 'ALTER TABLE codes ALTER COLUMN code SET NOT NULL;\n',
     },
     {
       name: 'an identity column is NOT NULL',
-      ...golang,
+      ...numbered,
       code: 'ALTER TABLE orders ALTER COLUMN id SET NOT NULL;\n',
     },
     {
       name: 'a migration that creates the table and tightens it in one go',
-      ...golang,
+      ...numbered,
       code: 'CREATE TABLE refunds (id bigint PRIMARY KEY, reason text);\nALTER TABLE refunds ALTER COLUMN reason SET NOT NULL;\n',
     },
     {
@@ -157,8 +159,8 @@ ruleTester(setNotNullValidating, {
   ],
   invalid: [
     {
-      name: 'golang-migrate: SET NOT NULL on a table with rows, outside a transaction',
-      ...golang,
+      name: 'numbered files: SET NOT NULL on a table with rows, each statement committed on its own',
+      ...numbered,
       code: 'ALTER TABLE orders ALTER COLUMN status SET NOT NULL;\n',
       errors: [
         {
@@ -186,6 +188,29 @@ ruleTester(setNotNullValidating, {
       output: null,
     },
     {
+      // Without x-multi-statement, golang-migrate sends the file as one query, which PostgreSQL
+      // runs as one transaction: the steps would hold the ADD CONSTRAINT's lock through the scan.
+      name: 'golang-migrate sends the file as one query: one transaction, no fix',
+      path: 'db/migrations/002_status.up.sql',
+      files: {
+        'db/migrations/001_orders.up.sql': init['migrations/001_orders.sql'],
+        'db/migrations/001_orders.down.sql': 'DROP TABLE orders;\n',
+      },
+      code: 'ALTER TABLE orders ALTER COLUMN status SET NOT NULL;\n',
+      errors: [{ text: 'ALTER COLUMN status SET NOT NULL' }],
+      output: null,
+    },
+    {
+      name: 'dbmate without its transaction still sends the up section as one query: no fix',
+      path: 'db/migrations/20240201000000_status.sql',
+      files: {
+        'db/migrations/20240101000000_orders.sql': `-- migrate:up\n${init['migrations/001_orders.sql']}\n-- migrate:down\nDROP TABLE orders;\n`,
+      },
+      code: '-- migrate:up transaction:false\nALTER TABLE orders ALTER COLUMN status SET NOT NULL;\n\n-- migrate:down\nALTER TABLE orders ALTER COLUMN status DROP NOT NULL;\n',
+      errors: [{ line: 2, text: 'ALTER COLUMN status SET NOT NULL' }],
+      output: null,
+    },
+    {
       name: 'Prisma: an optional field made required (the migration runs in a transaction)',
       path: 'prisma/migrations/20240201000000_title_required/migration.sql',
       files: prismaInit,
@@ -200,10 +225,10 @@ ruleTester(setNotNullValidating, {
       output: null,
     },
     {
-      name: 'golang-migrate: quoted names in another schema',
-      path: 'db/migrations/002_due_on.up.sql',
+      name: 'numbered files: quoted names in another schema',
+      path: 'migrations/002_due_on.sql',
       files: {
-        'db/migrations/001_init.up.sql': supabaseInit['supabase/migrations/20240101000000_init.sql'],
+        'migrations/001_init.sql': supabaseInit['supabase/migrations/20240101000000_init.sql'],
       },
       code: 'ALTER TABLE billing."Invoices" ALTER COLUMN "dueOn" SET NOT NULL;\n',
       errors: [{ message: /^Setting Invoices\.dueOn NOT NULL/ }],
@@ -212,7 +237,7 @@ ruleTester(setNotNullValidating, {
     },
     {
       name: 'a CHECK added NOT VALID but never validated proves nothing',
-      ...golang,
+      ...numbered,
       code: 'ALTER TABLE orders ADD CONSTRAINT orders_status_present CHECK (status IS NOT NULL) NOT VALID;\nALTER TABLE orders ALTER COLUMN status SET NOT NULL;\n',
       errors: [{ line: 2, text: 'ALTER COLUMN status SET NOT NULL' }],
       output:
@@ -220,10 +245,10 @@ ruleTester(setNotNullValidating, {
     },
     {
       name: 'a CHECK validated only in a later migration',
-      ...golang,
+      ...numbered,
       files: {
         ...init,
-        'db/migrations/003_check.up.sql':
+        'migrations/003_check.sql':
           'ALTER TABLE orders ADD CONSTRAINT orders_status_present CHECK (status IS NOT NULL) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_status_present;\n',
       },
       code: 'ALTER TABLE orders ALTER COLUMN status SET NOT NULL;\n',
@@ -233,10 +258,10 @@ ruleTester(setNotNullValidating, {
     },
     {
       name: 'the validated CHECK was dropped before',
-      path: 'db/migrations/003_status.up.sql',
+      path: 'migrations/003_status.sql',
       files: {
         ...init,
-        'db/migrations/002_check.up.sql':
+        'migrations/002_check.sql':
           'ALTER TABLE orders ADD CONSTRAINT orders_status_present CHECK (status IS NOT NULL);\nALTER TABLE orders DROP CONSTRAINT orders_status_present;\n',
       },
       code: 'ALTER TABLE orders ALTER COLUMN status SET NOT NULL;\n',
@@ -246,9 +271,9 @@ ruleTester(setNotNullValidating, {
     },
     {
       name: 'a CHECK that lets NULL through (total > 0) proves nothing',
-      path: 'db/migrations/002_total.up.sql',
+      path: 'migrations/002_total.sql',
       files: {
-        'db/migrations/001_orders.up.sql':
+        'migrations/001_orders.sql':
           'CREATE TABLE orders (id bigint PRIMARY KEY, total numeric CHECK (total > 0));\nINSERT INTO orders VALUES (1, 5);\n',
       },
       code: 'ALTER TABLE orders ALTER COLUMN total SET NOT NULL;\n',
@@ -258,7 +283,7 @@ ruleTester(setNotNullValidating, {
     },
     {
       name: 'a multi-command ALTER TABLE: one finding per column, both fixes together',
-      ...golang,
+      ...numbered,
       code: 'ALTER TABLE orders\n  ALTER COLUMN status SET NOT NULL,\n  ALTER COLUMN note SET NOT NULL,\n  ALTER COLUMN total SET DEFAULT 0;\n',
       errors: [
         { line: 2, column: 3, text: 'ALTER COLUMN status SET NOT NULL' },
@@ -269,7 +294,7 @@ ruleTester(setNotNullValidating, {
     },
     {
       name: 'a column added nullable and backfilled earlier in the same file',
-      ...golang,
+      ...numbered,
       code: "ALTER TABLE orders ADD COLUMN channel text;\nUPDATE orders SET channel = 'web';\nALTER TABLE orders ALTER COLUMN channel SET NOT NULL;\n",
       errors: [{ line: 3, text: 'ALTER COLUMN channel SET NOT NULL' }],
       output:
@@ -277,7 +302,7 @@ ruleTester(setNotNullValidating, {
     },
     {
       name: 'a DO block runs in one transaction: reported without a fix',
-      ...golang,
+      ...numbered,
       code: "DO $$\nBEGIN\n  IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'note' AND is_nullable = 'YES') THEN\n    ALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n  END IF;\nEND\n$$;\n",
       errors: [{ line: 4, text: 'ALTER COLUMN note SET NOT NULL' }],
       output: null,
@@ -300,7 +325,7 @@ ruleTester(addColumnNotNullWithoutDefault, {
   valid: [
     {
       name: 'the add-column steps under add-column-not-null-without-default',
-      ...golang,
+      ...numbered,
       code: addColumnSteps,
     },
   ],

@@ -6,6 +6,7 @@ import { key, type Domain, type EnumType, type QualifiedName, type SchemaModel }
 import { statementTokens, type PgNode } from '../parse/sql';
 import { columnsLabel } from './messages';
 import {
+  commitsAlone,
   alterCommandRanges,
   alterCommands,
   migrationSteps,
@@ -241,9 +242,10 @@ function fixes(
   }
 
   // The default is the one-statement fix, stored without a rewrite. A volatile one rewrites the
-  // table, which the steps avoid outside a transaction (inside one, both hold the lock throughout).
+  // table, which the steps avoid where each statement commits on its own (in one transaction, or a
+  // file sent as one query, both hold the lock throughout).
   if (!value.manual) {
-    const preferred = value.volatile && !step.inTransaction && inSteps ? inSteps : (withDefault ?? inSteps);
+    const preferred = value.volatile && commitsAlone(step) && inSteps ? inSteps : (withDefault ?? inSteps);
     if (preferred) preferred.preferred = true;
   }
   return [withDefault, inSteps].filter((f): f is Fix => f !== undefined);

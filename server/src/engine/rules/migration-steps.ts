@@ -344,3 +344,13 @@ export function newMigration(
 export function sendsFileAsOneQuery(migration: MigrationInfo | undefined): boolean {
   return migration !== undefined && toolSendsFileAsOneQuery(migration.tool);
 }
+
+/**
+ * The statement commits on its own, and so would statements written after it: no transaction of
+ * the tool's or of the file's, not in a DO block, and a tool that sends statements one at a time
+ * (a file sent as one query runs as one transaction as soon as it holds two statements). Only
+ * then do steps split over several statements release a lock between them.
+ */
+export function commitsAlone(step: MigrationStep): boolean {
+  return !step.inTransaction && !sendsFileAsOneQuery(step.migration);
+}

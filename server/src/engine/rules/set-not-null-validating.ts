@@ -5,6 +5,7 @@ import { key, tableKey, type QualifiedName, type SchemaModel, type Table } from 
 import type { PgNode } from '../parse/sql';
 import { columnsLabel } from './messages';
 import {
+  commitsAlone,
   alterCommandRanges,
   alterCommands,
   migrationSteps,
@@ -73,10 +74,11 @@ function report(
     end: step.stmt.end,
   };
   const fixes: Fix[] = [];
-  // Split statements only help outside a transaction: inside one, the ADD CONSTRAINT's lock is
-  // held through the VALIDATE, and the CHECK belongs in an earlier migration.
+  // Split statements only help where each commits on its own: in one transaction (the tool's, the
+  // file's, or a file sent as one query), the ADD CONSTRAINT's lock is held through the VALIDATE,
+  // and the CHECK belongs in an earlier migration.
   const addedHere = cmds.some((c) => c.subtype === 'AT_AddColumn' && c.def?.ColumnDef?.colname === column);
-  if (!step.inTransaction && !addedHere && editableInPlace(context.group, step.file)) {
+  if (commitsAlone(step) && !addedHere && editableInPlace(context.group, step.file)) {
     const steps = notNullThroughCheck(context.model, table, column);
     fixes.push({
       title: `Validate CHECK (${quoteIdent(column)} IS NOT NULL) before SET NOT NULL, drop it after`,

@@ -83,11 +83,11 @@ function validatingConstraints(cmd: PgNode): Added[] {
   const def = cmd.def?.ColumnDef as PgNode | undefined;
   if (!def?.colname) return [];
   const constraints = ((def.constraints ?? []) as PgNode[]).map((c) => c.Constraint as PgNode);
-  // PostgreSQL marks a foreign key on a column it adds without any value valid without checking
-  // (every row holds NULL); a DEFAULT, an identity or a generated expression fills the column, and
-  // then it checks.
+  // PostgreSQL marks a foreign key on a column it adds valid without checking, unless the column
+  // has a default expression: DEFAULT (even DEFAULT NULL), a serial's nextval() or a generated
+  // expression. An identity column, or a domain's default, fills the rows and is still not checked.
   const filled =
-    constraints.some((c) => ['CONSTR_DEFAULT', 'CONSTR_IDENTITY', 'CONSTR_GENERATED'].includes(c.contype)) ||
+    constraints.some((c) => c.contype === 'CONSTR_DEFAULT' || c.contype === 'CONSTR_GENERATED') ||
     (def.typeName ? typeFromNode(def.typeName as PgNode).serial !== undefined : false);
   const out: Added[] = [];
   constraints.forEach((c, i) => {

@@ -492,3 +492,38 @@ describe('add-foreign-key-validating: VALIDATE in a new migration', () => {
     });
   }
 });
+
+describe('add-foreign-key-validating: the name of an unnamed constraint on a table outside the files', () => {
+  after(closePostgres);
+  it('is the one PostgreSQL gives it, long names shortened as PostgreSQL does', async () => {
+    const table = 'customer_subscription_invoice_line_adjustments_history';
+    const column = 'originating_customer_subscription_invoice_id';
+    const setup =
+      `CREATE TABLE invoices (id bigint PRIMARY KEY);\nINSERT INTO invoices VALUES (1);\n` +
+      `CREATE TABLE ${table} (id bigint, ${column} bigint, adjustment_amount_in_cents bigint);\n` +
+      `INSERT INTO ${table} VALUES (1, 1, 5);\n`;
+    const code =
+      `ALTER TABLE ${table} ADD FOREIGN KEY (${column}) REFERENCES invoices (id);\n` +
+      `ALTER TABLE ${table} ADD CHECK (adjustment_amount_in_cents >= 0);\n`;
+    const result = await lintProject([{ path: 'sql/tighten.sql', text: code }], {
+      config: DEFAULT_CONFIG,
+      rules: [addForeignKeyValidating],
+    });
+    const named = result.findings.map((f) => {
+      const m = /^CONSTRAINT (\S+) $/.exec(
+        f.fixes[0]?.edits.find((e) => e.newText.startsWith('CONSTRAINT'))?.newText ?? '',
+      );
+      return m?.[1];
+    });
+    const db = await postgres();
+    await reset(db);
+    await runScript(db, setup + code);
+    const given = await db.query<{ conname: string }>(
+      `SELECT conname FROM pg_constraint WHERE conrelid = '${table}'::regclass ORDER BY contype DESC`,
+    );
+    assert.deepEqual(
+      named,
+      given.rows.map((r) => r.conname),
+    );
+  });
+});

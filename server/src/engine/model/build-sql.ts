@@ -294,6 +294,28 @@ function makeObjectName(name1: string, name2: string | undefined, label: string)
   return out;
 }
 
+/**
+ * The name PostgreSQL gives a constraint written without one (ChooseConstraintName):
+ * `<table>_<columns>_pkey|key|fkey|check|excl`, the columns of a key joined by `_`, a CHECK's first
+ * column, both names shortened to fit 63 bytes, and a number after the label while `taken` says
+ * the name is in use.
+ */
+export function constraintNameFor(
+  table: string,
+  kind: Constraint['kind'],
+  columns: readonly string[],
+  taken: (name: string) => boolean,
+): string {
+  const label = CONSTRAINT_LABELS[kind];
+  let addition: string | undefined;
+  if (kind === 'check') addition = columns[0];
+  else if (kind !== 'primary key')
+    addition = columns.length > 0 ? truncateName(columns.join('_')) : undefined;
+  let name = makeObjectName(table, addition, label);
+  for (let i = 1; taken(name) && i < 10000; i++) name = makeObjectName(table, addition, `${label}${i}`);
+  return name;
+}
+
 /** The smallest `location` in a node's subtree: where its text starts. */
 export function minLocation(node: unknown): number | undefined {
   let min: number | undefined;
@@ -1264,19 +1286,15 @@ class SqlModelBuilder {
 
   /** PostgreSQL's naming of constraints without a name: `<table>_<cols>_pkey|key|fkey|check|excl`. */
   private defaultConstraintName(table: Table, kind: Constraint['kind'], columns: string[]): string {
-    const label = CONSTRAINT_LABELS[kind];
-    let addition: string | undefined;
-    if (kind === 'check') addition = columns[0];
-    else if (kind !== 'primary key')
-      addition = columns.length > 0 ? truncateName(columns.join('_')) : undefined;
-    const taken = (name: string) =>
-      table.constraints.some((c) => c.name === name) ||
-      this.model.indexes.has(key(table.schema, name)) ||
-      this.model.tables.has(key(table.schema, name));
-    let name = makeObjectName(table.name, addition, label);
-    for (let i = 1; taken(name) && i < 10000; i++)
-      name = makeObjectName(table.name, addition, `${label}${i}`);
-    return name;
+    return constraintNameFor(
+      table.name,
+      kind,
+      columns,
+      (name) =>
+        table.constraints.some((c) => c.name === name) ||
+        this.model.indexes.has(key(table.schema, name)) ||
+        this.model.tables.has(key(table.schema, name)),
+    );
   }
 
   private alterTable(n: PgNode, st: StatementText): void {

@@ -1,6 +1,6 @@
 import { editableInPlace, insertAt, quoteIdent, replaceRange, tableRef } from '../fixes/sql';
 import type { Fix, SourceRange, TextEdit } from '../findings';
-import { columnRefs, strings, truncateName, typeFromNode } from '../model/build-sql';
+import { columnRefs, constraintNameFor, strings, typeFromNode } from '../model/build-sql';
 import type { Table } from '../model/schema';
 import { statementTokens, type PgNode } from '../parse/sql';
 import { columnsLabel } from './messages';
@@ -297,8 +297,8 @@ function validatePlace(
 
 /**
  * The constraint's name: as written, else the one PostgreSQL gives it (which the model computed
- * when it applied the statement), else `<table>_<cols>_fkey` / `<table>_<col>_check` made free
- * among the table's constraints.
+ * when it applied the statement), else PostgreSQL's naming made free among the table's constraints
+ * the model knows (a table outside the files: none).
  */
 function constraintName(
   step: MigrationStep,
@@ -323,14 +323,7 @@ function constraintName(
     return own.name;
   }
   const used = new Set([...(table?.constraints.map((c) => c.name) ?? []), ...taken]);
-  const label = added.kind === 'foreign key' ? 'fkey' : 'check';
-  const middle = added.kind === 'foreign key' ? added.columns.join('_') : added.columns[0];
-  const base = middle ? `${step.tables[0].name.name}_${middle}` : step.tables[0].name.name;
-  let name = '';
-  for (let i = 0; name === '' || used.has(name); i++) {
-    const suffix = `_${label}${i === 0 ? '' : i}`;
-    name = truncateName(base.slice(0, 63 - suffix.length)) + suffix;
-  }
+  const name = constraintNameFor(step.tables[0].name.name, added.kind, added.columns, (n) => used.has(n));
   taken.add(name);
   return name;
 }

@@ -259,14 +259,12 @@ export class DownWriter {
 
   /** The statements undoing `file`'s, in the order to run them, or an empty list when it ran none. */
   downFor(file: string, options: DownOptions): Piece[] {
-    const pieces = this.inverses(file, options);
-    if (
-      options.oneQuery &&
-      options.outsideTransaction &&
-      pieces.filter((p) => !p.startsWith('--')).length > 1
-    )
-      return this.inverses(file, { outsideTransaction: false });
-    return pieces;
+    if (!options.oneQuery || !options.outsideTransaction) return this.inverses(file, options);
+    // Sent as one query, a script of several statements runs in one transaction. Whether the
+    // script runs in one changes only the words of its statements, never how many there are: the
+    // one that may be written CONCURRENTLY is the one alone in its script, cheap to write again.
+    const pieces = this.inverses(file, { outsideTransaction: false });
+    return pieces.filter((p) => !p.startsWith('--')).length > 1 ? pieces : this.inverses(file, options);
   }
 
   private inverses(file: string, options: DownOptions): Piece[] {

@@ -287,7 +287,7 @@ ALTER TABLE orders ADD CONSTRAINT orders_late_check CHECK (region > 0) NOT VALID
       'orders_email_key',
       'orders_pkey',
       'orders_code_fk',
-      'orders_qty_check',
+      'orders_check',
       'orders_code_key',
       'orders_late_fk',
       'orders_late_check',
@@ -391,7 +391,7 @@ ALTER TABLE orders ADD CONSTRAINT orders_late_check CHECK (region > 0) NOT VALID
       true,
     ],
     [
-      'orders_qty_check',
+      'orders_check',
       'qty < 1000 OR price IS NULL',
       'CHECK (qty < 1000 OR price IS NULL)',
       ['qty', 'price'],
@@ -466,6 +466,23 @@ ALTER TABLE orders ADD CONSTRAINT orders_late_check CHECK (region > 0) NOT VALID
     assert.ok(names.every((n) => Buffer.byteLength(n) <= 63));
     assert.ok(names[0].endsWith('_fkey'), names[0]);
     assert.equal(names[0], `${'a'.repeat(29)}_${'a'.repeat(28)}_fkey`);
+  });
+
+  test('an unnamed CHECK names its column only when it reads exactly one, wherever it is written', () => {
+    // The names PostgreSQL 18 gives these (pg_constraint.conname, in order).
+    const built = build(
+      'CREATE TABLE t (a int CHECK (a > 0), b int CHECK (b > a), c int CHECK (true), CHECK (a < c), CHECK (t.a + a > 0));\n' +
+        'ALTER TABLE t ADD COLUMN d int CHECK (d > b);\nALTER TABLE t ADD CHECK (d > 0);',
+    );
+    assert.deepEqual(constraintNames(built.table('t')), [
+      't_a_check',
+      't_check',
+      't_check1',
+      't_check2',
+      't_a_check1',
+      't_check3',
+      't_d_check',
+    ]);
   });
 
   test('two unnamed constraints that would share a name are numbered', () => {

@@ -504,7 +504,8 @@ describe('add-foreign-key-validating: the name of an unnamed constraint on a tab
       `INSERT INTO ${table} VALUES (1, 1, 5);\n`;
     const code =
       `ALTER TABLE ${table} ADD FOREIGN KEY (${column}) REFERENCES invoices (id);\n` +
-      `ALTER TABLE ${table} ADD CHECK (adjustment_amount_in_cents >= 0);\n`;
+      `ALTER TABLE ${table} ADD CHECK (adjustment_amount_in_cents >= 0);\n` +
+      `ALTER TABLE ${table} ADD CHECK (adjustment_amount_in_cents > id);\n`;
     const result = await lintProject([{ path: 'sql/tighten.sql', text: code }], {
       config: DEFAULT_CONFIG,
       rules: [addForeignKeyValidating],
@@ -519,7 +520,7 @@ describe('add-foreign-key-validating: the name of an unnamed constraint on a tab
     await reset(db);
     await runScript(db, setup + code);
     const given = await db.query<{ conname: string }>(
-      `SELECT conname FROM pg_constraint WHERE conrelid = '${table}'::regclass ORDER BY contype DESC`,
+      `SELECT conname FROM pg_constraint WHERE conrelid = '${table}'::regclass ORDER BY contype DESC, oid`,
     );
     assert.deepEqual(
       named,

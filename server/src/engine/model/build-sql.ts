@@ -296,9 +296,10 @@ function makeObjectName(name1: string, name2: string | undefined, label: string)
 
 /**
  * The name PostgreSQL gives a constraint written without one (ChooseConstraintName):
- * `<table>_<columns>_pkey|key|fkey|check|excl`, the columns of a key joined by `_`, a CHECK's first
- * column, both names shortened to fit 63 bytes, and a number after the label while `taken` says
- * the name is in use.
+ * `<table>_<columns>_pkey|key|fkey|check|excl`, the columns of a key joined by `_`, both names
+ * shortened to fit 63 bytes, and a number after the label while `taken` says the name is in use.
+ * For a CHECK, `columns` are the ones its expression reads: the name carries the column only when
+ * it reads exactly one (`t_a_check`), else none (`t_check`), wherever the CHECK is written.
  */
 export function constraintNameFor(
   table: string,
@@ -308,7 +309,7 @@ export function constraintNameFor(
 ): string {
   const label = CONSTRAINT_LABELS[kind];
   let addition: string | undefined;
-  if (kind === 'check') addition = columns[0];
+  if (kind === 'check') addition = columns.length === 1 ? columns[0] : undefined;
   else if (kind !== 'primary key')
     addition = columns.length > 0 ? truncateName(columns.join('_')) : undefined;
   let name = makeObjectName(table, addition, label);
@@ -1193,7 +1194,9 @@ class SqlModelBuilder {
       kind,
       // ADD … USING INDEX without a name: the constraint takes the index's name.
       name:
-        (c.conname as string | undefined) ?? usingIndex ?? this.defaultConstraintName(table, kind, columns),
+        (c.conname as string | undefined) ??
+        usingIndex ??
+        this.defaultConstraintName(table, kind, kind === 'check' ? columnRefs(c.raw_expr) : columns),
       named: !!c.conname,
       columns,
       inline,

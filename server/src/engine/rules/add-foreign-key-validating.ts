@@ -323,7 +323,8 @@ function constraintName(
     return own.name;
   }
   const used = new Set([...(table?.constraints.map((c) => c.name) ?? []), ...taken]);
-  const name = constraintNameFor(step.tables[0].name.name, added.kind, added.columns, (n) => used.has(n));
+  const columns = added.kind === 'check' ? columnRefs(added.constraint.raw_expr) : added.columns;
+  const name = constraintNameFor(step.tables[0].name.name, added.kind, columns, (n) => used.has(n));
   taken.add(name);
   return name;
 }

@@ -12,7 +12,13 @@ import type { Fix } from '../../server/src/engine/findings';
 import { LineIndex } from '../../server/src/engine/text';
 import { disableFile, disableLine, sameDiagnostic, wanted } from '../../server/src/lsp/actions';
 import { Analyzer, parseFaults } from '../../server/src/lsp/analyze';
-import { applicable, toWorkspaceEdit, type Files, type FileView } from '../../server/src/lsp/convert';
+import {
+  applicable,
+  sameJson,
+  toWorkspaceEdit,
+  type Files,
+  type FileView,
+} from '../../server/src/lsp/convert';
 import { findTable, nameAt, tableHover } from '../../server/src/lsp/hover';
 import { modelText } from '../../server/src/lsp/model-text';
 import type { TableCard, UnitResult } from '../../server/src/lsp/protocol';
@@ -161,6 +167,35 @@ describe('workspace edits', () => {
     };
     assert.ok(sameDiagnostic(d, { ...d }));
     assert.ok(!sameDiagnostic(d, { ...d, code: 'other' }));
+  });
+});
+
+describe('publishing: the same diagnostics are not sent twice', () => {
+  const diagnostic = {
+    range: { start: { line: 1, character: 2 }, end: { line: 1, character: 9 } },
+    severity: 2,
+    code: 'foreign-key-without-index',
+    source: 'db-expert',
+    message: 'm',
+  };
+  test('equal when every value is, whatever the order of the keys', () => {
+    assert.equal(sameJson([diagnostic], [{ ...diagnostic }]), true);
+    const { message, ...rest } = diagnostic;
+    assert.equal(sameJson([diagnostic], [{ message, ...rest }]), true);
+    assert.equal(sameJson([], []), true);
+    // A key set to undefined is absent from the JSON sent.
+    assert.equal(sameJson([diagnostic], [{ ...diagnostic, relatedInformation: undefined }]), true);
+  });
+  test('different when anything differs', () => {
+    const moved = { ...diagnostic, range: { ...diagnostic.range, end: { line: 1, character: 10 } } };
+    assert.equal(sameJson([diagnostic], [moved]), false);
+    assert.equal(sameJson([diagnostic], [diagnostic, diagnostic]), false);
+    assert.equal(sameJson([diagnostic], []), false);
+    assert.equal(sameJson([diagnostic], [{ ...diagnostic, tags: [1] }]), false);
+    assert.equal(sameJson([{ ...diagnostic, tags: [1] }], [diagnostic]), false);
+    assert.equal(sameJson({ a: [] }, { a: {} }), false);
+    assert.equal(sameJson({ a: null }, { a: {} }), false);
+    assert.equal(sameJson([diagnostic], [{ ...diagnostic, severity: 1 }]), false);
   });
 });
 

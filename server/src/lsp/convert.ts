@@ -126,3 +126,28 @@ export function toWorkspaceEdit(fixes: readonly Fix[], files: Files, caps: EditC
   }
   return { documentChanges };
 }
+
+/**
+ * Whether two JSON values are equal (objects key by key, in any order): what comparing their JSON
+ * texts says, without writing them out (the JSON-RPC layer writes the diagnostics it sends).
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    if (x[k] === undefined) continue;
+    n++;
+    if (!sameJson(x[k], y[k])) return false;
+  }
+  for (const k in y) if (y[k] !== undefined) n--;
+  return n === 0;
+}

@@ -40,7 +40,7 @@ import { ruleIds } from '../engine/rules';
 import { LineIndex } from '../engine/text';
 import { CONFIG_FILE, isLintable, readProjectFile, toRootPath } from '../cli/files';
 import { codeActions, FIX_ALL_KIND, type ActionContext } from './actions';
-import { SOURCE, toDiagnostic, type EditCapabilities } from './convert';
+import { sameJson, SOURCE, toDiagnostic, type EditCapabilities } from './convert';
 import { findTable, nameAt, ruleHover, tableHover } from './hover';
 import { modelText } from './model-text';
 import { LintedUnit, Project, type FileResult } from './project';
@@ -128,7 +128,8 @@ export function startServer(connection: Connection): void {
 class Session {
   private readonly documents = new TextDocuments(TextDocument);
   private readonly projects = new Map<string, Project>();
-  private readonly published = new Map<string, string>();
+  /** What the client was last sent for each document (a clean file that never had any: absent). */
+  private readonly published = new Map<string, Diagnostic[]>();
   private readonly seenVersion = new Map<string, number>();
   private readonly host: WorkerHost;
   private readonly scheduler: Scheduler;
@@ -745,11 +746,10 @@ class Session {
    * for the thousands of clean files of a workspace.
    */
   private send(uri: string, diagnostics: Diagnostic[], open = false): void {
-    const json = JSON.stringify(diagnostics);
     const before = this.published.get(uri);
-    if (before === json || (before === undefined && diagnostics.length === 0 && !open)) return;
+    if (before === undefined ? diagnostics.length === 0 && !open : sameJson(before, diagnostics)) return;
     if (diagnostics.length === 0 && !open) this.published.delete(uri);
-    else this.published.set(uri, json);
+    else this.published.set(uri, diagnostics);
     void this.connection.sendDiagnostics({ uri, diagnostics });
   }
 

@@ -485,6 +485,30 @@ ALTER TABLE orders ADD CONSTRAINT orders_late_check CHECK (region > 0) NOT VALID
     ]);
   });
 
+  test('a generated name is free among the constraints of the whole schema (and a key among its relations)', () => {
+    // The names PostgreSQL 18 gives these (pg_constraint.conname).
+    const built = build(
+      [
+        'CREATE TABLE t (a int, b int); CREATE INDEX t_a_check ON t (a); CREATE TABLE t_b_fkey (x int);',
+        'CREATE TABLE p (id int PRIMARY KEY);',
+        'ALTER TABLE t ADD CHECK (a > 0), ADD FOREIGN KEY (b) REFERENCES p;',
+        'CREATE TABLE u (a int); CREATE INDEX u_a_key ON u (a); ALTER TABLE u ADD UNIQUE (a);',
+        'CREATE TABLE v (a int); CREATE TABLE w (a int CONSTRAINT v_a_key CHECK (a > 0)); ALTER TABLE v ADD UNIQUE (a);',
+        'CREATE TABLE b (x int CHECK (x > 0)); ALTER TABLE b RENAME TO c; CREATE TABLE b (x int CHECK (x > 0), UNIQUE (x));',
+        'CREATE TABLE r (x int CHECK (x > 0)); DROP TABLE r; CREATE TABLE r (x int CHECK (x > 0));',
+        'CREATE SCHEMA s; CREATE TABLE s.q (x int CONSTRAINT q_x_check CHECK (x > 0)); CREATE TABLE q (x int CHECK (x > 0));',
+      ].join('\n'),
+    );
+    const names = (t: string) => constraintNames(built.table(t)).filter((n) => !n.endsWith('_pkey'));
+    assert.deepEqual(names('t'), ['t_a_check', 't_b_fkey']);
+    assert.deepEqual(names('u'), ['u_a_key1']);
+    assert.deepEqual(names('v'), ['v_a_key1']);
+    assert.deepEqual(names('c'), ['b_x_check']);
+    assert.deepEqual(names('b'), ['b_x_check1', 'b_x_key']);
+    assert.deepEqual(names('r'), ['r_x_check']);
+    assert.deepEqual(names('q'), ['q_x_check']);
+  });
+
   test('two unnamed constraints that would share a name are numbered', () => {
     const built = build('CREATE TABLE t (a int CHECK (a > 0) CHECK (a < 9), b int);');
     assert.deepEqual(constraintNames(built.table('t')), ['t_a_check', 't_a_check1']);

@@ -487,6 +487,11 @@ class SqlModelBuilder {
   /** Keys of tables that ever had a partition or an inheritance child (a cheap "has children?"). */
   private readonly parents = new Set<string>();
   /**
+   * Every name a table's constraint has had in this build: a name not in it is used by no
+   * constraint, so naming one need not look through the other tables.
+   */
+  private readonly constraintNames = new Set<string>();
+  /**
    * `table\0name` of every trigger and policy, to find a replaced one without a scan per CREATE;
    * dropped (and rebuilt when next needed) whenever the lists change otherwise.
    */
@@ -994,7 +999,7 @@ class SqlModelBuilder {
     };
     if (options & LIKE_CONSTRAINTS) {
       for (const c of source.constraints) {
-        if (c.kind === 'check') table.constraints.push(copyConstraint(c, c.name));
+        if (c.kind === 'check') this.pushConstraint(table, copyConstraint(c, c.name));
       }
     }
     if (options & LIKE_INDEXES) {
@@ -1002,7 +1007,7 @@ class SqlModelBuilder {
         if (c.kind !== 'primary key' && c.kind !== 'unique' && c.kind !== 'exclude') continue;
         const copy = copyConstraint(c, this.defaultConstraintName(table, c.kind, c.columns));
         copy.named = false;
-        table.constraints.push(copy);
+        this.pushConstraint(table, copy);
         this.addConstraintIndex(table, copy, this.model.indexes.get(key(source.schema, c.name)));
       }
       for (const idx of this.indexesOf(source)) {
@@ -1215,7 +1220,7 @@ class SqlModelBuilder {
     if (kind === 'primary key') {
       for (const col of table.columns) if (columns.includes(col.name)) col.notNull = true;
     }
-    table.constraints.push(constraint);
+    this.pushConstraint(table, constraint);
     if (kind === 'primary key' || kind === 'unique' || kind === 'exclude') {
       if (index) {
         // ADD … USING INDEX: the index becomes the constraint's, renamed after it.
@@ -1287,16 +1292,40 @@ class SqlModelBuilder {
     return parens ? this.parsed.sqlText.slice(parens.open + 1, parens.close).trim() : '';
   }
 
-  /** PostgreSQL's naming of constraints without a name: `<table>_<cols>_pkey|key|fkey|check|excl`. */
+  private pushConstraint(table: Table, constraint: Constraint): void {
+    table.constraints.push(constraint);
+    this.constraintNames.add(constraint.name);
+  }
+
+  /**
+   * PostgreSQL's naming of constraints without a name: `<table>_<cols>_pkey|key|fkey|check|excl`,
+   * free among the constraints of every table of the schema (ChooseConstraintName); the name of a
+   * PRIMARY KEY, UNIQUE or EXCLUDE, which is also its index's, among the schema's tables, indexes,
+   * views and sequences too (ChooseRelationName).
+   */
   private defaultConstraintName(table: Table, kind: Constraint['kind'], columns: string[]): string {
+    const schema = table.schema;
+    const inSchema = (name: string): boolean => {
+      if (!this.constraintNames.has(name)) return false;
+      for (const t of this.model.tables.values()) {
+        if (t.schema === schema && t.constraints.some((c) => c.name === name)) return true;
+      }
+      return false;
+    };
+    const indexBacked = kind === 'primary key' || kind === 'unique' || kind === 'exclude';
+    const k = (name: string) => key(schema, name);
     return constraintNameFor(
       table.name,
       kind,
       columns,
       (name) =>
         table.constraints.some((c) => c.name === name) ||
-        this.model.indexes.has(key(table.schema, name)) ||
-        this.model.tables.has(key(table.schema, name)),
+        inSchema(name) ||
+        (indexBacked &&
+          (this.model.indexes.has(k(name)) ||
+            this.model.tables.has(k(name)) ||
+            this.model.views.has(k(name)) ||
+            this.model.sequences.has(k(name)))),
     );
   }
 
@@ -1768,6 +1797,7 @@ class SqlModelBuilder {
     if (!c) return;
     const idx = this.model.indexes.get(key(table.schema, from));
     c.name = to;
+    this.constraintNames.add(to);
     c.named = true;
     if (idx?.constraint === from) {
       // The index behind a PRIMARY KEY or UNIQUE constraint is renamed with it.

@@ -13,6 +13,8 @@ const projects =
   'CREATE TABLE projects (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  tenant_id uuid NOT NULL REFERENCES tenants (id),\n  name text NOT NULL\n);\n';
 const rls =
   'ALTER TABLE projects ENABLE ROW LEVEL SECURITY;\nALTER TABLE projects FORCE ROW LEVEL SECURITY;\n';
+/** Who belongs to which tenant (set up beside the file, not part of it). */
+const members = 'CREATE TABLE members (user_id uuid NOT NULL, tenant_id uuid NOT NULL);\n';
 /** Supabase's auth schema, as far as the policies below need it. */
 const supabaseAuth =
   "CREATE SCHEMA auth;\nCREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $$ SELECT nullif(current_setting('request.jwt.claim.sub', true), '')::uuid $$;\n";
@@ -50,6 +52,30 @@ ruleTester(tenantTableWithoutRls, {
         tenants +
         projects +
         'ALTER TABLE projects ENABLE ROW LEVEL SECURITY;\nCREATE POLICY members ON projects USING ((select private.is_member_of(tenant_id)));',
+    },
+    {
+      name: 'Supabase: the user looked up among the tenant’s members (IN and = ANY)',
+      setup: supabaseAuth + members,
+      code:
+        tenants +
+        projects +
+        'ALTER TABLE projects ENABLE ROW LEVEL SECURITY;\n' +
+        'CREATE POLICY members_read ON projects FOR SELECT TO authenticated USING ((select auth.uid()) IN (SELECT m.user_id FROM members m WHERE m.tenant_id = projects.tenant_id));\n' +
+        'CREATE POLICY members_write ON projects FOR UPDATE TO authenticated USING ((select auth.uid()) = ANY (SELECT m.user_id FROM members m WHERE m.tenant_id = projects.tenant_id));',
+    },
+    {
+      name: 'a predicate function given the tenant column by name',
+      code:
+        tenants +
+        projects +
+        "ALTER TABLE projects ENABLE ROW LEVEL SECURITY;\nCREATE POLICY members ON projects USING (private.has_role(tenant => tenant_id, role => 'member'));",
+    },
+    {
+      name: 'a restrictive tenant policy for the same roles as the open one',
+      code:
+        tenants +
+        projects +
+        "ALTER TABLE projects ENABLE ROW LEVEL SECURITY;\nCREATE POLICY read_all ON projects FOR SELECT TO authenticated USING (true);\nCREATE POLICY tenant_only ON projects AS RESTRICTIVE TO authenticated USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);",
     },
     {
       name: 'the tenants table itself (keyed by tenant_id) is not a tenant table',
@@ -183,6 +209,68 @@ ruleTester(tenantTableWithoutRls, {
         tenants +
         projects +
         "ALTER TABLE projects ENABLE ROW LEVEL SECURITY;\nCREATE POLICY tenant_isolation ON projects FOR SELECT USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);\nCREATE POLICY anyone_creates ON projects FOR INSERT WITH CHECK (true);\nCREATE POLICY tenant_isolation_1 ON projects AS RESTRICTIVE USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);",
+    },
+    {
+      // PostgreSQL returns every tenant's rows to anon: the restrictive policy is for authenticated only.
+      name: 'a restrictive tenant policy for one role leaves another role the open policy grants',
+      code:
+        tenants +
+        projects +
+        "ALTER TABLE projects ENABLE ROW LEVEL SECURITY;\nCREATE POLICY public_read ON projects FOR SELECT TO anon, authenticated USING (true);\nCREATE POLICY tenant_only ON projects AS RESTRICTIVE TO authenticated USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);",
+      errors: [{ message: 'Policy public_read lets SELECT on projects through without tenant_id' }],
+    },
+    {
+      name: 'an OR with a branch that does not compare the tenant',
+      code:
+        tenants +
+        projects +
+        "ALTER TABLE projects ENABLE ROW LEVEL SECURITY;\nCREATE POLICY tenant_isolation ON projects USING (tenant_id = current_setting('app.tenant_id')::uuid OR true);",
+      errors: [
+        {
+          message:
+            "No policy of projects uses tenant_id: SELECT, INSERT, UPDATE, DELETE reach every tenant's rows",
+        },
+      ],
+    },
+    {
+      name: 'coalesce falling back to the column itself: every row when the setting is empty',
+      code:
+        tenants +
+        projects +
+        "ALTER TABLE projects ENABLE ROW LEVEL SECURITY;\nCREATE POLICY tenant_isolation ON projects USING (tenant_id = coalesce(NULLIF(current_setting('app.tenant_id', true), '')::uuid, tenant_id));",
+      errors: [
+        {
+          message:
+            "No policy of projects uses tenant_id: SELECT, INSERT, UPDATE, DELETE reach every tenant's rows",
+        },
+      ],
+    },
+    {
+      name: 'a tenant list that does not depend on the session: every tenant',
+      code:
+        tenants +
+        projects +
+        'ALTER TABLE projects ENABLE ROW LEVEL SECURITY;\nCREATE POLICY tenant_isolation ON projects USING (tenant_id IN (SELECT id FROM tenants));',
+      errors: [
+        {
+          message:
+            "No policy of projects uses tenant_id: SELECT, INSERT, UPDATE, DELETE reach every tenant's rows",
+        },
+      ],
+    },
+    {
+      name: 'an EXISTS over the tenant’s members that never asks who the user is',
+      setup: members,
+      code:
+        tenants +
+        projects +
+        'ALTER TABLE projects ENABLE ROW LEVEL SECURITY;\nCREATE POLICY members ON projects USING (EXISTS (SELECT 1 FROM members m WHERE m.tenant_id = projects.tenant_id));',
+      errors: [
+        {
+          message:
+            "No policy of projects uses tenant_id: SELECT, INSERT, UPDATE, DELETE reach every tenant's rows",
+        },
+      ],
     },
     {
       name: 'a public-read policy beside the tenant policy',

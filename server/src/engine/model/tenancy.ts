@@ -174,16 +174,33 @@ export function openCommands(policies: readonly Policy[], column: string): OpenC
   const live = policies.filter(appliesToRls);
   for (const command of ROW_COMMANDS) {
     const applicable = live.filter((p) => appliesTo(p, command));
-    if (applicable.some((p) => !p.permissive && policyUsesTenantColumn(p, column, command))) continue;
+    const narrowing = applicable.filter((p) => !p.permissive && policyUsesTenantColumn(p, column, command));
     const opening = applicable.find(
       (p) =>
         p.permissive &&
         expressionsFor(p, command).every((e) => e !== undefined) &&
-        !policyUsesTenantColumn(p, column, command),
+        !policyUsesTenantColumn(p, column, command) &&
+        !narrowedForEveryRole(p, narrowing),
     );
     if (opening) out.push({ command, policy: opening });
   }
   return out;
+}
+
+/** A policy without roles, or `TO PUBLIC`, applies to every role. */
+function forEveryRole(policy: Policy): boolean {
+  return policy.roles.length === 0 || policy.roles.includes('public');
+}
+
+/**
+ * Every role the permissive policy grants rows to also gets one of the restrictive policies (a
+ * restrictive policy narrows only the roles it is for: `TO authenticated` leaves `anon` with all
+ * the permissive policy lets through). Roles are compared by name; membership is not known here.
+ */
+function narrowedForEveryRole(permissive: Policy, restrictive: readonly Policy[]): boolean {
+  if (restrictive.some(forEveryRole)) return true;
+  if (restrictive.length === 0 || forEveryRole(permissive)) return false;
+  return permissive.roles.every((r) => BYPASS_ROLES.has(r) || restrictive.some((q) => q.roles.includes(r)));
 }
 
 /**
@@ -219,14 +236,19 @@ function usesTenant(node: PgNode | undefined, scope: Scope): boolean {
   if (node.BoolExpr) {
     // NOT (tenant_id = …) keeps every other tenant's rows, the opposite of isolation.
     if (node.BoolExpr.boolop === 'NOT_EXPR') return false;
-    return ((node.BoolExpr.args ?? []) as PgNode[]).some((a) => usesTenant(a, scope));
+    const args = (node.BoolExpr.args ?? []) as PgNode[];
+    // One term of an AND is enough; an OR lets a row through by any branch, so every branch must.
+    return node.BoolExpr.boolop === 'OR_EXPR'
+      ? args.length > 0 && args.every((a) => usesTenant(a, scope))
+      : args.some((a) => usesTenant(a, scope));
   }
   if (node.A_Expr) return comparesTenant(node.A_Expr, scope);
   if (node.SubLink) return subLinkUsesTenant(node.SubLink, scope);
   if (node.FuncCall) {
-    // A predicate function given the tenant column: `is_member_of(tenant_id)`.
+    // A predicate function given the tenant column: `is_member_of(tenant_id)`, also by name
+    // (`has_role(tenant => tenant_id)`).
     const args = (node.FuncCall.args ?? []) as PgNode[];
-    return args.some((a) => isTenantRef(a, scope));
+    return args.some((a) => isTenantRef((a.NamedArgExpr?.arg as PgNode | undefined) ?? a, scope));
   }
   if (node.TypeCast) return usesTenant(node.TypeCast.arg, scope);
   return false;
@@ -251,11 +273,21 @@ function comparesTenant(expr: PgNode, scope: Scope): boolean {
 /** `tenant_id IN (SELECT …)`, `tenant_id = ANY (SELECT …)`, `EXISTS (SELECT … WHERE m.tenant_id = t.tenant_id)`, `(SELECT f(tenant_id))`. */
 function subLinkUsesTenant(link: PgNode, scope: Scope): boolean {
   const type = link.subLinkType as string;
-  if (type === 'ANY_SUBLINK') return isTenantRef(link.testexpr, scope);
   const select = link.subselect?.SelectStmt as PgNode | undefined;
-  if (!select) return false;
   const inner: Scope = { ...scope, inSubquery: true };
-  if (type === 'EXISTS_SUBLINK') return usesTenant(select.whereClause, inner);
+  if (type === 'ANY_SUBLINK') {
+    // `tenant_id IN (SELECT tenant_id FROM members WHERE user_id = auth.uid())`: the list must
+    // depend on the session (`IN (SELECT id FROM tenants)` is every tenant).
+    if (isTenantRef(link.testexpr, scope)) return select === undefined || readsSession(select);
+    // `auth.uid() IN (SELECT m.user_id FROM members m WHERE m.tenant_id = t.tenant_id)`.
+    return (
+      select !== undefined && isSessionValue(link.testexpr, scope) && usesTenant(select.whereClause, inner)
+    );
+  }
+  if (!select) return false;
+  // `EXISTS (SELECT 1 FROM members m WHERE m.tenant_id = t.tenant_id AND m.user_id = auth.uid())`:
+  // without the session in it, any member row of the tenant lets every session through.
+  if (type === 'EXISTS_SUBLINK') return usesTenant(select.whereClause, inner) && readsSession(select);
   if (type === 'EXPR_SUBLINK') {
     // `(SELECT is_member_of(tenant_id))`: Supabase wraps calls so they run once per query.
     const targets = (select.targetList ?? []) as PgNode[];
@@ -289,12 +321,28 @@ function isSessionValue(node: PgNode | undefined, scope: Scope): boolean {
   if (node.FuncCall || node.SubLink || node.SQLValueFunction || node.ParamRef) return true;
   if (node.ColumnRef) return scope.inSubquery && !isTenantRef(node, scope);
   if (node.TypeCast) return isSessionValue(node.TypeCast.arg, scope);
-  if (node.CoalesceExpr)
-    return ((node.CoalesceExpr.args ?? []) as PgNode[]).some((a) => isSessionValue(a, scope));
+  if (node.CoalesceExpr) {
+    // `coalesce(current_setting(…)::uuid, tenant_id)` compares the column with itself when unset.
+    const args = (node.CoalesceExpr.args ?? []) as PgNode[];
+    return args.some((a) => isSessionValue(a, scope)) && !args.some((a) => isTenantRef(a, scope));
+  }
   if (node.A_Expr)
     return isSessionValue(node.A_Expr.lexpr, scope) || isSessionValue(node.A_Expr.rexpr, scope);
   if (node.A_ArrayExpr)
     return ((node.A_ArrayExpr.elements ?? []) as PgNode[]).some((a) => isSessionValue(a, scope));
   if (node.List) return ((node.List.items ?? []) as PgNode[]).some((a) => isSessionValue(a, scope));
+  return false;
+}
+
+/** The subquery calls a function or reads a session value (`auth.uid()`, `current_user`) somewhere. */
+function readsSession(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(readsSession);
+  if (!node || typeof node !== 'object') return false;
+  const n = node as PgNode;
+  if (n.FuncCall || n.SQLValueFunction || n.ParamRef) return true;
+  for (const k in n) {
+    const v = n[k] as unknown;
+    if (v && typeof v === 'object' && readsSession(v)) return true;
+  }
   return false;
 }

@@ -21,6 +21,8 @@ import type { Finding } from '../../server/src/engine/findings';
 import type { SourceFile } from '../../server/src/engine/project';
 import type { RuleMeta } from '../../server/src/engine/rules/rule';
 import { chooseFixes, runFixLoop } from '../../server/src/cli/fix';
+import { lintProject } from '../../server/src/engine/lint';
+import { closePostgres, postgres, reset, runScript } from '../support/postgres';
 import { ignoreMatcher } from '../../server/src/cli/files';
 import { lineIndexes, type FormatContext } from '../../server/src/cli/format/common';
 import { formatGithub } from '../../server/src/cli/format/github';
@@ -224,6 +226,25 @@ describe('fix loop', () => {
     assert.deepEqual(chooseFixes([stale], texts, { exists: () => false }), []);
   });
 
+  test('two fixes inserting at one point inside a statement: the second waits for the next pass', async () => {
+    // kids' last column gets both ` ON DELETE …` (foreign-key-without-on-delete) and
+    // `, created_at …` (missing-audit-columns) at the end of its REFERENCES clause: applied in one
+    // pass, their order would decide whether the SQL parses.
+    const text =
+      'CREATE TABLE parents (id bigint PRIMARY KEY);\nCREATE TABLE kids (id bigint PRIMARY KEY, parent_id bigint NOT NULL REFERENCES parents (id));\n';
+    const lint = async (files: readonly SourceFile[]) => (await lintProject(files)).findings;
+    const outcome = await runFixLoop({ files: [{ path: 'schema.sql', text }], lint, exists: () => false });
+    const fixed = outcome.files[0].text;
+    assert.match(fixed, /REFERENCES parents \(id\) ON DELETE \w+, created_at/);
+    assert.deepEqual(
+      outcome.findings.filter((f) => f.ruleId === 'syntax-error'),
+      [],
+    );
+    const db = await postgres();
+    await reset(db);
+    await runScript(db, fixed);
+  });
+
   test('a fix that never settles stops after 10 passes', async () => {
     const lint = async (): Promise<Finding[]> => [
       {
@@ -289,8 +310,9 @@ function newest(path: string): number {
 }
 
 const temps: string[] = [];
-after(() => {
+after(async () => {
   for (const t of temps) rmSync(t, { recursive: true, force: true });
+  await closePostgres();
 });
 
 /** A temporary project (a `.git` folder makes it the root) with the given files. */

@@ -37,19 +37,36 @@ export interface FixOutcome {
   blocked: Set<string>;
 }
 
-/** Whether an edit collides with one already taken in the same file. */
-function collides(e: TextEdit, taken: readonly TextEdit[]): boolean {
+/**
+ * Whether an edit collides with one already taken in the same file. Two inserts at one point both
+ * apply where the point lies between statements (each fix for a table puts its statement after
+ * it), unless they insert the same text: two findings asking for the same statement get it once.
+ * Inside a statement, the order of two inserts at one point decides the SQL (` ON DELETE …` after
+ * a foreign key, `, created_at …` after the last column): the second waits for the next pass.
+ */
+function collides(e: TextEdit, taken: readonly TextEdit[], text: string | undefined): boolean {
   return taken.some((t) => {
     if (t.file !== e.file) return false;
     const eEmpty = e.start === e.end;
     const tEmpty = t.start === t.end;
-    // Two inserts at one point both apply (each fix for a table puts its statement after it),
-    // unless they insert the same text: two findings asking for the same statement get it once.
-    if (eEmpty && tEmpty) return e.start === t.start && e.newText === t.newText;
+    if (eEmpty && tEmpty) {
+      if (e.start !== t.start) return false;
+      return e.newText === t.newText || text === undefined || !betweenStatements(text, e.start);
+    }
     if (eEmpty) return t.start < e.start && e.start < t.end;
     if (tEmpty) return e.start < t.start && t.start < e.end;
     return e.start < t.end && t.start < e.end;
   });
+}
+
+/** Nothing but white space between the last `;` before `at` (or the file's start) and `at`. */
+function betweenStatements(text: string, at: number): boolean {
+  for (let i = at - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 59) return true; // ;
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return false;
+  }
+  return true;
 }
 
 /**
@@ -81,7 +98,7 @@ export function chooseFixes(
       continue;
     }
     if (creates.some((c) => texts.has(c.file) || creating.has(c.file) || options.exists(c.file))) continue;
-    if (fix.edits.some((e) => collides(e, taken))) continue;
+    if (fix.edits.some((e) => collides(e, taken, texts.get(e.file)))) continue;
     chosen.push(fix);
     taken.push(...fix.edits);
     for (const c of creates) creating.add(c.file);

@@ -55,7 +55,6 @@ ruleTester(tenantTableWithoutRls, {
     },
     {
       name: 'Supabase: the user looked up among the tenant’s members (IN and = ANY)',
-      setup: supabaseAuth + members,
       code:
         tenants +
         projects +
@@ -271,6 +270,19 @@ ruleTester(tenantTableWithoutRls, {
             "No policy of projects uses tenant_id: SELECT, INSERT, UPDATE, DELETE reach every tenant's rows",
         },
       ],
+    },
+    {
+      // The statements go after the move: written before it, app.projects does not exist yet.
+      name: 'a table moved to another schema: the fix follows the move',
+      code:
+        'CREATE SCHEMA app;\n' +
+        tenants +
+        'CREATE TABLE projects (id bigint PRIMARY KEY, tenant_id uuid NOT NULL REFERENCES tenants (id));\nALTER TABLE projects SET SCHEMA app;\n',
+      errors: [{ message: 'Table projects has tenant_id but no row level security' }],
+      output:
+        'CREATE SCHEMA app;\n' +
+        tenants +
+        "CREATE TABLE projects (id bigint PRIMARY KEY, tenant_id uuid NOT NULL REFERENCES tenants (id));\nALTER TABLE projects SET SCHEMA app;\nALTER TABLE app.projects ENABLE ROW LEVEL SECURITY;\nALTER TABLE app.projects FORCE ROW LEVEL SECURITY;\nCREATE POLICY tenant_isolation ON app.projects USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);\n",
     },
     {
       name: 'a public-read policy beside the tenant policy',

@@ -665,7 +665,7 @@ class SqlModelBuilder {
         if (n.intoClause?.rel?.relname) return this.createTableAs(n.intoClause, n, st, false);
         return this.selectSetConfig(n);
       case 'AlterObjectSchemaStmt':
-        return this.setSchema(n);
+        return this.setSchema(n, st);
       case 'DoStmt':
         // The DDL a DO block runs (an idempotent migration's `IF NOT EXISTS … THEN ALTER TABLE …`).
         for (const inner of doBlockStatements(this.parsed, st.stmt)) {
@@ -1870,7 +1870,7 @@ class SqlModelBuilder {
   }
 
   /** ALTER … SET SCHEMA. */
-  private setSchema(n: PgNode): void {
+  private setSchema(n: PgNode, st: StatementText): void {
     const to = n.newschema as string | undefined;
     if (!to) return;
     this.model.schemas.add(to);
@@ -1885,7 +1885,10 @@ class SqlModelBuilder {
       case 'OBJECT_TABLE':
       case 'OBJECT_FOREIGN_TABLE': {
         const table = this.table(n.relation);
-        if (table) this.moveTable(table, { schema: to, name: table.name });
+        if (!table) return;
+        // What is written about the table after its new name must come after this statement.
+        table.statements.push(st.range);
+        this.moveTable(table, { schema: to, name: table.name });
         return;
       }
       case 'OBJECT_VIEW':

@@ -49,6 +49,20 @@ ruleTester(setNotNullValidating, {
       code: 'ALTER TABLE orders ALTER COLUMN status SET NOT NULL;\nALTER TABLE orders DROP CONSTRAINT orders_status_present;\n',
     },
     {
+      // PostgreSQL names the unnamed CHECK orders_check (it reads two columns), and its VALIDATE
+      // proves both; NOT (c IS NULL) proves c as IS NOT NULL does.
+      name: 'an unnamed CHECK on two columns, and a NOT (c IS NULL), validated in earlier migrations',
+      path: 'migrations/004_not_null.sql',
+      files: {
+        ...init,
+        'migrations/002_checks.sql':
+          'ALTER TABLE orders ADD CHECK (status IS NOT NULL AND note IS NOT NULL) NOT VALID;\nALTER TABLE orders ADD CONSTRAINT total_present CHECK (NOT (total IS NULL)) NOT VALID;\n',
+        'migrations/003_validate.sql':
+          'ALTER TABLE orders VALIDATE CONSTRAINT orders_check;\nALTER TABLE orders VALIDATE CONSTRAINT total_present;\n',
+      },
+      code: 'ALTER TABLE orders ALTER COLUMN status SET NOT NULL, ALTER COLUMN note SET NOT NULL, ALTER COLUMN total SET NOT NULL;\n',
+    },
+    {
       name: 'the steps add-column-not-null-without-default writes are silent under this rule',
       ...numbered,
       code: addColumnSteps,

@@ -1,6 +1,6 @@
 import type { Fix } from '../findings';
 import { editableInPlace, quoteIdent } from '../fixes/sql';
-import { searchOrder, truncateName } from '../model/build-sql';
+import { columnRefs, constraintNameFor, searchOrder, truncateName } from '../model/build-sql';
 import { key, tableKey, type QualifiedName, type SchemaModel, type Table } from '../model/schema';
 import type { PgNode } from '../parse/sql';
 import { columnsLabel } from './messages';
@@ -280,11 +280,13 @@ class NullabilityTracker {
       }
       case 'CONSTR_CHECK': {
         const proven = notNullColumns(con.raw_expr as PgNode | undefined);
-        const first = column ?? firstColumn(con.raw_expr as PgNode | undefined);
-        // PostgreSQL's generated name, enough to follow a later VALIDATE / DROP of it.
+        // PostgreSQL's generated name, to follow a later VALIDATE / DROP of it: the column only
+        // when the expression reads exactly one, numbered past the table's other CHECKs.
         const name =
           (con.conname as string | undefined) ??
-          truncateName(first ? `${relname}_${first}_check` : `${relname}_check`);
+          constraintNameFor(relname, 'check', columnRefs(con.raw_expr as PgNode | undefined), (n) =>
+            state.checks.has(n),
+          );
         state.addCheck(name, { columns: proven, valid, notNullConstraint: false });
         return;
       }
@@ -319,30 +321,15 @@ function notNullColumns(expr: PgNode | undefined): Set<string> {
       for (const a of (n.BoolExpr.args ?? []) as PgNode[]) walk(a);
       return;
     }
-    const test = n.NullTest;
-    if (test?.nulltesttype !== 'IS_NOT_NULL') return;
+    // NOT (c IS NULL) proves the same.
+    const negated =
+      n.BoolExpr?.boolop === 'NOT_EXPR' ? (n.BoolExpr.args?.[0] as PgNode | undefined) : undefined;
+    const test = negated?.NullTest?.nulltesttype === 'IS_NULL' ? negated.NullTest : n.NullTest;
+    if (test?.nulltesttype !== (negated ? 'IS_NULL' : 'IS_NOT_NULL')) return;
     const fields = (test.arg?.ColumnRef?.fields ?? []) as PgNode[];
     const name = fields[fields.length - 1]?.String?.sval as string | undefined;
     if (name) out.add(name);
   };
   walk(expr);
   return out;
-}
-
-/** The first column an expression reads (what PostgreSQL names an unnamed CHECK after). */
-function firstColumn(expr: PgNode | undefined): string | undefined {
-  let found: string | undefined;
-  const walk = (n: unknown): void => {
-    if (found !== undefined || !n || typeof n !== 'object') return;
-    if (Array.isArray(n)) return n.forEach(walk);
-    const obj = n as PgNode;
-    if (obj.ColumnRef) {
-      const fields = (obj.ColumnRef.fields ?? []) as PgNode[];
-      found = fields[fields.length - 1]?.String?.sval as string | undefined;
-      return;
-    }
-    for (const v of Object.values(obj)) walk(v);
-  };
-  walk(expr);
-  return found;
 }

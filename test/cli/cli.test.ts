@@ -22,6 +22,7 @@ import type { SourceFile } from '../../server/src/engine/project';
 import type { RuleMeta } from '../../server/src/engine/rules/rule';
 import { chooseFixes, runFixLoop } from '../../server/src/cli/fix';
 import { lintProject } from '../../server/src/engine/lint';
+import { addForeignKeyValidating } from '../../server/src/engine/rules/add-foreign-key-validating';
 import { closePostgres, postgres, reset, runScript } from '../support/postgres';
 import { ignoreMatcher } from '../../server/src/cli/files';
 import { lineIndexes, type FormatContext } from '../../server/src/cli/format/common';
@@ -243,6 +244,31 @@ describe('fix loop', () => {
     const db = await postgres();
     await reset(db);
     await runScript(db, fixed);
+  });
+
+  test('two fixes that create a migration each: one per pass, so that each gets its own version', async () => {
+    const files = [
+      {
+        path: 'db/migrations/001_init.up.sql',
+        text: 'CREATE TABLE customers (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, amount numeric);\n',
+      },
+      { path: 'db/migrations/001_init.down.sql', text: 'DROP TABLE orders;\nDROP TABLE customers;\n' },
+      {
+        path: 'db/migrations/002_checks.up.sql',
+        text: 'ALTER TABLE orders ADD FOREIGN KEY (customer_id) REFERENCES customers (id);\nALTER TABLE orders ADD CHECK (amount > 0);\n',
+      },
+      { path: 'db/migrations/002_checks.down.sql', text: 'SELECT 1;\n' },
+    ];
+    const lint = async (fs: readonly SourceFile[], createdByFixes: ReadonlySet<string>) =>
+      (await lintProject(fs, { rules: [addForeignKeyValidating], createdByFixes })).findings;
+    const outcome = await runFixLoop({ files, lint, exists: () => false });
+    const created = [...outcome.created.keys()].filter((f) => f.endsWith('.up.sql')).sort();
+    assert.deepEqual(
+      created.map((f) => /\/(\d+)_/.exec(f)?.[1]),
+      ['003', '004'],
+      created.join(', '),
+    );
+    assert.deepEqual(outcome.findings, []);
   });
 
   test('a fix that never settles stops after 10 passes', async () => {

@@ -15,7 +15,8 @@ export const MAX_FIX_PASSES = 10;
 
 export interface FixLoopOptions {
   files: readonly SourceFile[];
-  lint(files: readonly SourceFile[]): Promise<Finding[]>;
+  /** `created`: the files fixes of this run created so far. */
+  lint(files: readonly SourceFile[], created: ReadonlySet<string>): Promise<Finding[]>;
   /** Whether a root-relative path exists on disk (a fix never overwrites a file by creating it). */
   exists(path: string): boolean;
   /** Whether a file may be edited (a file that is not valid UTF-8 may not); all by default. */
@@ -71,7 +72,8 @@ function betweenStatements(text: string, at: number): boolean {
 
 /**
  * The fixes of one pass: each finding's preferred (or only) fix, in finding order, skipping any that
- * collides with one already chosen, edits a file it may not, or would create a file that exists.
+ * collides with one already chosen, edits a file it may not, or would create a file that exists; at
+ * most one fix that creates files (new migrations are numbered after the newest one).
  */
 export function chooseFixes(
   findings: readonly Finding[],
@@ -98,6 +100,8 @@ export function chooseFixes(
       continue;
     }
     if (creates.some((c) => texts.has(c.file) || creating.has(c.file) || options.exists(c.file))) continue;
+    // A new migration takes the version after the newest: two in one pass would share it.
+    if (creates.length > 0 && creating.size > 0) continue;
     if (fix.edits.some((e) => collides(e, taken, texts.get(e.file)))) continue;
     chosen.push(fix);
     taken.push(...fix.edits);
@@ -119,7 +123,7 @@ export async function runFixLoop(options: FixLoopOptions): Promise<FixOutcome> {
   const blocked = new Set<string>();
   const current = (): SourceFile[] => [...texts].map(([path, text]) => ({ path, text }));
 
-  let findings = await options.lint(current());
+  let findings = await options.lint(current(), new Set(created.keys()));
   let passes = 0;
   while (passes < maxPasses) {
     const fixes = chooseFixes(findings, texts, options, blocked);
@@ -161,7 +165,7 @@ export async function runFixLoop(options: FixLoopOptions): Promise<FixOutcome> {
         progressed = true;
       }
     }
-    findings = await options.lint(current());
+    findings = await options.lint(current(), new Set(created.keys()));
     // Fixes whose edits change nothing would be chosen again forever.
     if (!progressed) break;
   }

@@ -235,8 +235,11 @@ async function lintCommand(paths: string[], flags: Flags): Promise<number> {
     );
   }
 
-  const lint = async (files: readonly SourceFile[]): Promise<Finding[]> =>
-    (await lintProject(files, { config: loaded.config, ruleOverrides: overrides })).findings;
+  const lint = async (
+    files: readonly SourceFile[],
+    createdByFixes?: ReadonlySet<string>,
+  ): Promise<Finding[]> =>
+    (await lintProject(files, { config: loaded.config, ruleOverrides: overrides, createdByFixes })).findings;
   const sources: SourceFile[] = [
     ...collected.files.map((f) => ({ path: f.path, text: f.text })),
     // Read with the files, not linted: which Prisma the schemas are written for.

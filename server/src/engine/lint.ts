@@ -42,6 +42,11 @@ export interface LintOptions {
    * on them. `LintResult.usedOtherModels` says whether a rule did.
    */
   onlyFiles?: readonly string[];
+  /**
+   * Migrations that fixes of this `--fix` run created: they have not run anywhere, and the file
+   * before them is still the one a fix may edit (`FileGroup.createdByFixes`).
+   */
+  createdByFixes?: ReadonlySet<string>;
 }
 
 export { ParseCache };
@@ -86,6 +91,9 @@ export async function lintProject(
 
   const findings: Finding[] = [];
   const groups = groupFiles(sqlFiles, config);
+  if (options.createdByFixes?.size) {
+    for (const g of groups) g.createdByFixes = options.createdByFixes;
+  }
   const prismaGroups = groupPrismaFiles(prismaFiles).map((g) => ({ ...g, language: 'prisma' as const }));
   const only = options.onlyFiles && new Set(options.onlyFiles);
   /** Whether the group's findings are wanted (all groups, unless `onlyFiles` says which). */

@@ -37,4 +37,6 @@ export interface FileGroup {
   folder?: string;
   /** Migration facts by file path. */
   migrations: Map<string, MigrationInfo>;
+  /** Files that fixes of the running `--fix` created (not yet applied anywhere, like the newest). */
+  createdByFixes?: ReadonlySet<string>;
 }

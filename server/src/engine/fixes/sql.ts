@@ -101,7 +101,13 @@ export function quoteLiteral(value: string): string {
  * already run somewhere and editing them changes nothing in those databases.
  */
 export function editableInPlace(group: FileGroup, file: string): boolean {
-  return group.kind === 'standalone' || group.files[group.files.length - 1] === file;
+  if (group.kind === 'standalone') return true;
+  const created = group.createdByFixes;
+  if (created?.has(file)) return true;
+  // The newest migration the user wrote (those a fix created in this run come after it).
+  let i = group.files.length - 1;
+  while (i > 0 && created?.has(group.files[i])) i--;
+  return group.files[i] === file;
 }
 
 /**

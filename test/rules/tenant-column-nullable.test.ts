@@ -71,6 +71,24 @@ ruleTester(tenantColumnNullable, {
         'CREATE TABLE projects (\n  id bigint PRIMARY KEY,\n  tenant_id uuid REFERENCES tenants (id) ON DELETE CASCADE NOT NULL, -- owner\n  name text NOT NULL\n);',
     },
     {
+      // Written `SET NOT NULL`, the fix was a syntax error; with NOT NULL added, SET NULL makes
+      // every delete of a tenant fail, so the fix waits for the user to choose the action.
+      name: 'ON DELETE SET NULL: NOT NULL goes after the clause, offered, not applied unattended',
+      code:
+        tenants +
+        'CREATE TABLE projects (id bigint PRIMARY KEY, tenant_id uuid REFERENCES tenants (id) ON DELETE SET NULL);',
+      errors: [{ message: 'Tenant column projects.tenant_id is nullable' }],
+      output: null,
+      fixes: [
+        {
+          title: 'Make projects.tenant_id NOT NULL (then change its ON DELETE SET NULL, which would fail)',
+          output:
+            tenants +
+            'CREATE TABLE projects (id bigint PRIMARY KEY, tenant_id uuid REFERENCES tenants (id) ON DELETE SET NULL NOT NULL);',
+        },
+      ],
+    },
+    {
       name: 'nullable and without a foreign key: two findings, whose fixes combine',
       code: tenants + 'CREATE TABLE projects (id bigint PRIMARY KEY, tenant_id uuid, name text NOT NULL);',
       errors: [

@@ -148,7 +148,20 @@ function reportPrisma(context: RuleContext, table: Table, column: Column, messag
 }
 
 /** Keywords after which `NULL` is a value, not the column constraint. */
-const VALUE_CONTEXT = new Set(['NOT', 'DEFAULT', 'IS', 'THEN', 'ELSE', 'WHEN', 'AND', 'OR', 'FROM', 'TO']);
+// `ON DELETE SET NULL` is an action, not the column's NULL.
+const VALUE_CONTEXT = new Set([
+  'NOT',
+  'DEFAULT',
+  'IS',
+  'THEN',
+  'ELSE',
+  'WHEN',
+  'AND',
+  'OR',
+  'FROM',
+  'TO',
+  'SET',
+]);
 
 /**
  * Edits that make a column's definition say NOT NULL and/or DEFAULT <expr> where it is written: an

@@ -55,10 +55,22 @@ export const tenantColumnNullable: Rule = {
       // Two problems, two findings: each fix then resolves its own (both insert after the definition).
       if (!effectivelyNotNull(model, table, column)) {
         const edits = notNullEdits(context, column);
+        // ON DELETE SET NULL would then make every delete of a tenant fail: which action instead
+        // (RESTRICT, CASCADE) is the user's call, so the fix is offered, never applied unattended.
+        const setsNull = foreignKeys(table).some(
+          (fk) => fk.columns.includes(column.name) && fk.onDelete === 'set null',
+        );
+        const fix: Fix | undefined = edits && {
+          title: setsNull
+            ? `Make ${label} NOT NULL (then change its ON DELETE SET NULL, which would fail)`
+            : `Make ${label} NOT NULL`,
+          edits,
+          ...(setsNull ? { manual: true } : { preferred: true }),
+        };
         context.report({
           range: column.origin.range,
           message: `Tenant column ${label} is nullable`,
-          fixes: edits ? [{ title: `Make ${label} NOT NULL`, edits, preferred: true }] : [],
+          fixes: fix ? [fix] : [],
         });
       }
       // Without a tenants table in the schema there is nothing to reference (it may live elsewhere).

@@ -8,6 +8,13 @@ ruleTester(foreignKeyWithoutIndex, {
     customers +
       'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id) ON DELETE CASCADE);\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);',
     {
+      // PostgreSQL 18 plans the foreign key's check (WHERE customer_id = $1) with both.
+      name: 'a partial index WHERE the FK column IS NOT NULL, and a hash index on it',
+      code:
+        customers +
+        'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id), referrer_id bigint REFERENCES customers (id));\nCREATE INDEX ON orders (customer_id) WHERE customer_id IS NOT NULL;\nCREATE INDEX ON orders USING hash (referrer_id);',
+    },
+    {
       name: 'a composite index that starts with the FK column serves it',
       code:
         customers +

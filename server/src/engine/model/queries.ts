@@ -179,6 +179,35 @@ export function indexLeadsWith(index: Index, columns: readonly string[]): boolea
   return true;
 }
 
+/**
+ * True when the index serves the lookups a foreign key's checks make (`WHERE fk = $1`, on a DELETE
+ * or key UPDATE of the referenced table): a B-tree led by the columns, or a hash index on the one
+ * column; partial or not, as long as its predicate only asks for some of the columns to be not
+ * null, which `fk = $1` implies (PostgreSQL 18 plans the check with such indexes).
+ */
+export function indexServesForeignKey(index: Index, columns: readonly string[]): boolean {
+  if (index.predicateNode && !impliedByEquality(index.predicateNode, columns)) return false;
+  if (index.method === 'hash') {
+    return columns.length === 1 && index.elements.length === 1 && index.elements[0].column === columns[0];
+  }
+  if (!index.predicateNode) return indexLeadsWith(index, columns);
+  return indexLeadsWith({ ...index, predicateNode: undefined }, columns);
+}
+
+/** `c IS NOT NULL` (or an AND of them) for columns among `columns`. */
+function impliedByEquality(predicate: PgNode, columns: readonly string[]): boolean {
+  const bool = predicate.BoolExpr as PgNode | undefined;
+  if (bool) {
+    const args = (bool.args ?? []) as PgNode[];
+    return bool.boolop === 'AND_EXPR' && args.every((a) => impliedByEquality(a, columns));
+  }
+  const test = predicate.NullTest as PgNode | undefined;
+  if (test?.nulltesttype !== 'IS_NOT_NULL') return false;
+  const fields = (test.arg?.ColumnRef?.fields ?? []) as PgNode[];
+  const name = fields[fields.length - 1]?.String?.sval as string | undefined;
+  return name !== undefined && columns.includes(name);
+}
+
 /** A partition (or an inheritance child) gets its keys and indexes from its parent. */
 export function isPartition(table: Table): boolean {
   return table.partitionOf !== undefined;

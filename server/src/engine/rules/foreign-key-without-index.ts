@@ -1,6 +1,6 @@
 import { columnList, indexName, insertAfterStatement, quoteIdent, tableRef } from '../fixes/sql';
 import type { Fix } from '../findings';
-import { findTable, foreignKeys, indexesOf, indexLeadsWith, isPartition } from '../model/queries';
+import { findTable, foreignKeys, indexesOf, indexServesForeignKey, isPartition } from '../model/queries';
 import type { Constraint, SchemaModel, Table } from '../model/schema';
 import { modelEditor, prismaFieldNames, prismaIndexAttribute } from '../prisma/fixes';
 import { columnsLabelOf, tableLabel } from './messages';
@@ -35,7 +35,7 @@ export const foreignKeyWithoutIndex: Rule = {
       if (isPartition(table)) continue;
       const indexes = indexesOf(model, table);
       for (const fk of foreignKeys(table)) {
-        if (indexes.some((idx) => indexLeadsWith(idx, fk.columns))) continue;
+        if (indexes.some((idx) => indexServesForeignKey(idx, fk.columns))) continue;
         if (table.prisma) {
           reportPrisma(context, model, table, fk);
           continue;

@@ -66,6 +66,28 @@ ruleTester(tenantUniqueWithoutTenant, {
   ],
   invalid: [
     {
+      // With (tenant_id, code), invoices' REFERENCES customers (code) has no unique key to point at.
+      name: 'a key another table references: reported, no fix',
+      code:
+        tenants +
+        'CREATE TABLE customers (id bigint PRIMARY KEY, tenant_id uuid NOT NULL REFERENCES tenants (id), code text NOT NULL UNIQUE);\nCREATE TABLE invoices (id bigint PRIMARY KEY, tenant_id uuid NOT NULL REFERENCES tenants (id), customer_code text REFERENCES customers (code));',
+      errors: [{ message: /^Unique customers_code_key on customers \(code\) does not include tenant_id/ }],
+      output: null,
+    },
+    {
+      // countries is shared by every tenant: one tenant's (FR, 123) blocks every other tenant's.
+      name: 'a key that includes a foreign key to a table every tenant shares',
+      code:
+        tenants +
+        'CREATE TABLE countries (code char(2) PRIMARY KEY);\nCREATE TABLE companies (id bigint PRIMARY KEY, tenant_id uuid NOT NULL REFERENCES tenants (id), country char(2) NOT NULL REFERENCES countries (code), tax_no text NOT NULL, UNIQUE (country, tax_no));',
+      errors: [
+        {
+          message:
+            /^Unique companies_country_tax_no_key on companies \(country, tax_no\) does not include tenant_id/,
+        },
+      ],
+    },
+    {
       code:
         tenants +
         'CREATE TABLE customers (\n  id bigint PRIMARY KEY,\n  tenant_id uuid NOT NULL REFERENCES tenants (id),\n  email text UNIQUE NOT NULL\n);',

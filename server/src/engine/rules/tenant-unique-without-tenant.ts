@@ -11,6 +11,7 @@ import {
 import {
   columnStatement,
   findColumn,
+  findTable,
   foreignKeys,
   hasDefault,
   indexesOf,
@@ -78,9 +79,13 @@ export const tenantUniqueWithoutTenant: Rule = {
         }
         const shown = index.elements.map((e) => e.column ?? e.expression ?? '?');
         const range = constraint ? constraint.origin.range : index.origin.range;
-        const fix = constraint
-          ? constraintFix(context, table, constraint, tenant.name)
-          : indexFix(context, index, tenant.name);
+        // A foreign key that references the key needs it unique on its own columns: adding the
+        // tenant column would make that REFERENCES fail.
+        const fix = referencedByForeignKey(context, table, keyColumns)
+          ? undefined
+          : constraint
+            ? constraintFix(context, table, constraint, tenant.name)
+            : indexFix(context, index, tenant.name);
         context.report({
           range,
           message: `Unique ${index.name} on ${table.name} (${shown.join(', ')}) does not include ${tenant.name}: one tenant's row blocks another's`,
@@ -124,11 +129,26 @@ function globallyUnique(context: RuleContext, table: Table, columns: readonly st
     if (words.some((w) => GLOBAL_WORDS.includes(w))) return true;
     if (words.includes('api') && words.includes('key')) return true;
   }
-  return foreignKeys(table).some(
-    (fk) =>
-      fk.references !== undefined &&
-      (!tenants || tableKey(fk.references.table) !== tableKey(tenants)) &&
-      fk.columns.every((c) => columns.includes(c)),
+  // A foreign key to a row that has its tenant (a 1:1 relation); not to a table every tenant shares
+  // (`UNIQUE (country, tax_no)` with country REFERENCES countries blocks the other tenants).
+  return foreignKeys(table).some((fk) => {
+    if (!fk.references || !fk.columns.every((c) => columns.includes(c))) return false;
+    if (tenants && tableKey(fk.references.table) === tableKey(tenants)) return false;
+    const target = findTable(model, fk.references.table);
+    return target === undefined || isTenantTable(model, target, config);
+  });
+}
+
+/** Some foreign key of the model references these columns of the table (or some of them). */
+function referencedByForeignKey(context: RuleContext, table: Table, columns: readonly string[]): boolean {
+  return [...context.model.tables.values()].some((t) =>
+    foreignKeys(t).some(
+      (fk) =>
+        fk.references !== undefined &&
+        tableKey(fk.references.table) === tableKey(table) &&
+        fk.references.columns.length > 0 &&
+        fk.references.columns.every((c) => columns.includes(c)),
+    ),
   );
 }
 
@@ -252,15 +272,7 @@ function prismaFix(context: RuleContext, table: Table, index: Index, tenant: str
   const written = text.slice(range.start, range.end);
   const columns = index.elements.map((e) => e.column);
   if (table.prisma?.implicitManyToMany || columns.some((c) => c === undefined)) return undefined;
-  const referenced = [...context.model.tables.values()].some((t) =>
-    foreignKeys(t).some(
-      (fk) =>
-        fk.references !== undefined &&
-        tableKey(fk.references.table) === tableKey(table) &&
-        fk.references.columns.every((c) => columns.includes(c)),
-    ),
-  );
-  if (referenced) return undefined;
+  if (referencedByForeignKey(context, table, columns as string[])) return undefined;
   const tenantField = fieldName(table, tenant);
   const fields = [tenantField, ...columns.map((c) => fieldName(table, c!))];
   const title = `Make ${indexLabel(context.fileText, table, index)} unique per tenant: [${fields.join(', ')}]`;

@@ -94,11 +94,26 @@ ruleTester(updatedAtWithoutTrigger, {
     },
     {
       name: 'quoted names, a non-public schema, a configured column name, a taken trigger name',
-      code: 'CREATE SCHEMA app;\nCREATE TABLE app."Orders" (id bigint PRIMARY KEY, "modifiedAt" timestamptz NOT NULL DEFAULT now());\nCREATE FUNCTION app.noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\nCREATE TRIGGER "Orders_set_updated_at" AFTER INSERT ON app."Orders" FOR EACH ROW EXECUTE FUNCTION app.noop();',
+      code: 'CREATE SCHEMA app;\nCREATE TABLE app."Orders" (id bigint PRIMARY KEY, "modifiedAt" timestamptz NOT NULL DEFAULT now());\nCREATE FUNCTION app.noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\nCREATE TRIGGER "Orders_set_modifiedAt" AFTER INSERT ON app."Orders" FOR EACH ROW EXECUTE FUNCTION app.noop();',
       config: { auditColumns: { created: 'createdAt', updated: 'modifiedAt' } },
       errors: [{ message: 'Column Orders.modifiedAt is not set by a BEFORE UPDATE trigger', line: 2 }],
       output:
-        'CREATE SCHEMA app;\nCREATE TABLE app."Orders" (id bigint PRIMARY KEY, "modifiedAt" timestamptz NOT NULL DEFAULT now());\nCREATE FUNCTION app.noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\nCREATE TRIGGER "Orders_set_updated_at" AFTER INSERT ON app."Orders" FOR EACH ROW EXECUTE FUNCTION app.noop();\nCREATE OR REPLACE FUNCTION app.set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW."modifiedAt" := now(); RETURN NEW; END $$;\nCREATE TRIGGER "Orders_set_updated_at_1" BEFORE UPDATE ON app."Orders" FOR EACH ROW EXECUTE FUNCTION app.set_updated_at();',
+        'CREATE SCHEMA app;\nCREATE TABLE app."Orders" (id bigint PRIMARY KEY, "modifiedAt" timestamptz NOT NULL DEFAULT now());\nCREATE FUNCTION app.noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\nCREATE TRIGGER "Orders_set_modifiedAt" AFTER INSERT ON app."Orders" FOR EACH ROW EXECUTE FUNCTION app.noop();\nCREATE OR REPLACE FUNCTION app."set_modifiedAt"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW."modifiedAt" := now(); RETURN NEW; END $$;\nCREATE TRIGGER "Orders_set_modifiedAt_1" BEFORE UPDATE ON app."Orders" FOR EACH ROW EXECUTE FUNCTION app."set_modifiedAt"();',
+    },
+    {
+      // The existing set_updated_at() sets NEW.updated_at: on "Session" every UPDATE would fail
+      // (record "new" has no field "updated_at"). The column gets a function of its own.
+      name: 'a column named otherwise than the existing function sets gets its own function',
+      config: { auditColumns: { created: 'createdAt', updated: 'updatedAt' } },
+      code: `CREATE TABLE accounts (id bigint PRIMARY KEY, "updatedAt" timestamptz NOT NULL DEFAULT now());\nCREATE TABLE "Session" (id bigint PRIMARY KEY, "updatedAt" timestamptz NOT NULL DEFAULT now());\n${fn}\nCREATE TRIGGER accounts_touch BEFORE UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION set_updated_at();`,
+      errors: [{ message: 'Column Session.updatedAt is not set by a BEFORE UPDATE trigger' }],
+      output: `CREATE TABLE accounts (id bigint PRIMARY KEY, "updatedAt" timestamptz NOT NULL DEFAULT now());\nCREATE TABLE "Session" (id bigint PRIMARY KEY, "updatedAt" timestamptz NOT NULL DEFAULT now());\nCREATE OR REPLACE FUNCTION "set_updatedAt"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW."updatedAt" := now(); RETURN NEW; END $$;\nCREATE TRIGGER "Session_set_updatedAt" BEFORE UPDATE ON "Session" FOR EACH ROW EXECUTE FUNCTION "set_updatedAt"();\n${fn}\nCREATE TRIGGER accounts_touch BEFORE UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION set_updated_at();`,
+    },
+    {
+      name: 'a set_updated_at() written for another column: reported, no fix',
+      code: `CREATE TABLE orders (id bigint PRIMARY KEY, updated_at timestamptz NOT NULL DEFAULT now());\nCREATE FUNCTION set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.modified := now(); RETURN NEW; END $$;`,
+      errors: [{ message: 'Column orders.updated_at is not set by a BEFORE UPDATE trigger' }],
+      output: null,
     },
     {
       name: 'updated_at added by ALTER TABLE in the newest migration',

@@ -14,7 +14,13 @@ import { key, type Column, type Table } from '../model/schema';
 import { columnLabel } from './messages';
 import type { Rule, RuleContext } from './rule';
 
-const FUNCTION_NAME = 'set_updated_at';
+/**
+ * The shared trigger function that sets `column`: `set_updated_at()` for `updated_at`,
+ * `"set_updatedAt"()` for `"updatedAt"`. One per column name, since its body names the column.
+ */
+function functionName(column: string): string {
+  return truncateName(`set_${column}`);
+}
 
 /**
  * An updated_at column that nothing updates holds the creation time forever, or whatever each
@@ -62,30 +68,31 @@ export const updatedAtWithoutTrigger: Rule = {
     // "fix all" adds it once, and each fix alone still creates it before its trigger.
     const functionAt = new Map<string, Placement>();
     for (const f of found) {
-      if (!needsFunction(context, f.table.schema)) continue;
-      const k = `${f.at.file}\u0000${f.table.schema}`;
+      if (existingFunction(context, f.table.schema, f.column.name)) continue;
+      const k = `${f.at.file}\u0000${f.table.schema}\u0000${f.column.name}`;
       const first = functionAt.get(k);
       if (!first || f.at.offset < first.offset) functionAt.set(k, f.at);
     }
 
     for (const { table, column, range, at } of found) {
       const label = columnLabel(table, column);
-      const fnRef = qualifiedFunction(table.schema);
+      const fnRef = qualifiedFunction(table.schema, column.name);
       const edits: TextEdit[] = [];
-      const fnAt = functionAt.get(`${at.file}\u0000${table.schema}`);
-      const existing = existingFunction(context, table.schema);
+      const fnAt = functionAt.get(`${at.file}\u0000${table.schema}\u0000${column.name}`);
+      const existing = existingFunction(context, table.schema, column.name);
       let offset = at.offset;
       if (fnAt) {
         edits.push(insertAt(fnAt.file, fnAt.offset, `\n${functionSql(fnRef, column.name)}`));
-      } else if (existing?.returns !== 'trigger') {
-        // A set_updated_at() that is not a trigger function: creating the trigger would fail.
+      } else if (existing?.returns !== 'trigger' || !setsColumn(existing.body, column.name)) {
+        // A set_updated_at() that is not a trigger function (creating the trigger would fail), or
+        // that sets another column (every UPDATE would fail: record "new" has no field …).
         context.report({ range, message: message(label) });
         continue;
       } else if (existing.origin.statement.file === at.file && existing.origin.statement.end > offset) {
         // The function is written further down: the trigger must follow it.
         offset = existing.origin.statement.end;
       }
-      const trigger = triggerName(context, table);
+      const trigger = triggerName(context, table, column.name);
       const sql = `CREATE TRIGGER ${quoteIdent(trigger)} BEFORE UPDATE ON ${tableRef(table)} FOR EACH ROW EXECUTE FUNCTION ${fnRef}();`;
       edits.push(insertAt(at.file, offset, `\n${sql}`));
       context.report({
@@ -132,16 +139,22 @@ function placement(context: RuleContext, table: Table, file: string): Placement 
   return { file: newest, offset: end };
 }
 
-function existingFunction(context: RuleContext, schema: string) {
-  return context.model.functions.get(key(schema, FUNCTION_NAME))?.find((f) => f.argTypes.length === 0);
+function existingFunction(context: RuleContext, schema: string, column: string) {
+  return context.model.functions.get(key(schema, functionName(column)))?.find((f) => f.argTypes.length === 0);
 }
 
-function needsFunction(context: RuleContext, schema: string): boolean {
-  return existingFunction(context, schema) === undefined;
+/** The body assigns `NEW.<column>` (an unknown body is given the benefit of the doubt). */
+function setsColumn(body: string | undefined, column: string): boolean {
+  if (body === undefined) return true;
+  const name = /^[a-z_][a-z0-9_$]*$/.test(column)
+    ? `(?:${column}|"${column}")`
+    : `"${column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/"/g, '""')}"`;
+  return new RegExp(`\\bnew\\s*\\.\\s*${name}(?![\\w$"])`, 'i').test(body);
 }
 
-function qualifiedFunction(schema: string): string {
-  return schema === 'public' ? FUNCTION_NAME : `${quoteIdent(schema)}.${FUNCTION_NAME}`;
+function qualifiedFunction(schema: string, column: string): string {
+  const name = quoteIdent(functionName(column));
+  return schema === 'public' ? name : `${quoteIdent(schema)}.${name}`;
 }
 
 function functionSql(fnRef: string, column: string): string {
@@ -149,9 +162,9 @@ function functionSql(fnRef: string, column: string): string {
 }
 
 /** `<table>_set_updated_at`, or with a suffix when the table already has a trigger of that name. */
-function triggerName(context: RuleContext, table: Table): string {
+function triggerName(context: RuleContext, table: Table, column: string): string {
   const taken = (name: string) => triggersOn(context.model, table).some((t) => t.name === name);
-  const base = `${table.name}_${FUNCTION_NAME}`;
+  const base = `${table.name}_${functionName(column)}`;
   let name = truncateName(base);
   for (let i = 1; taken(name); i++) name = truncateName(base.slice(0, 63 - `_${i}`.length)) + `_${i}`;
   return name;

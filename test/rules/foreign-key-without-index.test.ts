@@ -1,3 +1,6 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { lintProject } from '../../server/src/engine/lint';
 import { foreignKeyWithoutIndex } from '../../server/src/engine/rules/foreign-key-without-index';
 import { ruleTester } from '../support/rule-tester';
 
@@ -77,6 +80,16 @@ ruleTester(foreignKeyWithoutIndex, {
         'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id) ON DELETE CASCADE);\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);',
     },
     {
+      name: 'the last statement of the file without its `;`: the fix adds it',
+      code:
+        customers +
+        'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id) ON DELETE CASCADE)',
+      errors: [{ message: 'Foreign key orders.customer_id has no index' }],
+      output:
+        customers +
+        'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id) ON DELETE CASCADE);\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);',
+    },
+    {
       name: 'a partial index does not serve the FK; the generated name avoids a collision',
       code:
         customers +
@@ -149,4 +162,30 @@ ruleTester(foreignKeyWithoutIndex, {
         'BEGIN;\nALTER TABLE orders ADD FOREIGN KEY (customer_id) REFERENCES customers (id);\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);\nCOMMIT;\n',
     },
   ],
+});
+
+// V1 has run: Flyway would refuse its new checksum, and the databases migrated never get the index.
+test('foreign-key-without-index: a key in an applied Flyway migration gets its index in the newest one', async () => {
+  const files = [
+    {
+      path: 'db/migration/V1__init.sql',
+      text:
+        customers +
+        'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id) ON DELETE CASCADE);\n',
+    },
+    { path: 'db/migration/V2__notes.sql', text: 'CREATE TABLE notes (id bigint PRIMARY KEY);\n' },
+  ];
+  const { findings } = await lintProject(files, { rules: [foreignKeyWithoutIndex] });
+  assert.deepEqual(
+    findings.map((f) => [f.file, f.message]),
+    [['db/migration/V1__init.sql', 'Foreign key orders.customer_id has no index']],
+  );
+  assert.deepEqual(findings[0].fixes[0].edits, [
+    {
+      file: 'db/migration/V2__notes.sql',
+      start: files[1].text.length,
+      end: files[1].text.length,
+      newText: 'CREATE INDEX orders_customer_id_idx ON orders (customer_id);\n',
+    },
+  ]);
 });

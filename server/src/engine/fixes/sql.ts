@@ -77,8 +77,27 @@ export function indexName(
  * An edit that adds `sql` (one or more statements, each with its `;`) on the line after the
  * statement `after`, leaving everything the user wrote in place.
  */
-export function insertAfterStatement(after: SourceRange, sql: string): TextEdit {
-  return { file: after.file, start: after.end, end: after.end, newText: `\n${sql}` };
+export function insertAfterStatement(
+  fileText: (path: string) => string,
+  after: SourceRange,
+  sql: string,
+): TextEdit {
+  // A last statement written without its `;` gets one, or the two would run together.
+  const terminator = endsStatement(fileText(after.file), after.end) ? '' : ';';
+  return { file: after.file, start: after.end, end: after.end, newText: `${terminator}\n${sql}` };
+}
+
+/** The text before `at` ends with `;` (white space and `--` comments aside), or is empty. */
+function endsStatement(text: string, at: number): boolean {
+  let before = text.slice(0, at).trimEnd();
+  for (;;) {
+    const lineStart = before.lastIndexOf('\n') + 1;
+    const comment = before.indexOf('--', lineStart);
+    // A `--` inside a string on that line only costs an empty statement (`;;`), which runs.
+    if (comment < 0) break;
+    before = before.slice(0, comment).trimEnd();
+  }
+  return before === '' || before.endsWith(';');
 }
 
 /** An edit that adds text at the end of a range (e.g. ` NOT NULL` after a column's type). */
@@ -138,9 +157,10 @@ export function tableStatementEdit(
 ): TextEdit {
   const last = anchor ?? table.statements[table.statements.length - 1] ?? table.origin.statement;
   const { group } = context;
-  if (editableInPlace(group, last.file)) return insertAfterStatement(last, sql);
+  if (editableInPlace(group, last.file)) return insertAfterStatement(context.fileText, last, sql);
   const newest = group.files[group.files.length - 1];
   const text = context.fileText(newest);
+  const terminator = endsStatement(text, text.length) ? '' : ';';
   const separator = text === '' || text.endsWith('\n') ? '' : '\n';
-  return insertAt(newest, text.length, `${separator}${sql}\n`);
+  return insertAt(newest, text.length, `${terminator}${separator}${sql}\n`);
 }

@@ -1,4 +1,4 @@
-import { columnList, indexName, insertAfterStatement, quoteIdent, tableRef } from '../fixes/sql';
+import { columnList, indexName, quoteIdent, tableRef, tableStatementEdit } from '../fixes/sql';
 import type { Fix } from '../findings';
 import { findTable, foreignKeys, indexesOf, indexServesForeignKey, isPartition } from '../model/queries';
 import type { Constraint, SchemaModel, Table } from '../model/schema';
@@ -59,7 +59,9 @@ export const foreignKeyWithoutIndex: Rule = {
           fixes: [
             {
               title: `Add index on ${table.name} (${fk.columns.join(', ')})`,
-              edits: [insertAfterStatement(fk.origin.statement, sql)],
+              // After the foreign key's statement; at the end of the newest migration when that
+              // one has run already.
+              edits: [tableStatementEdit(context, table, sql, fk.origin.statement)],
               preferred: true,
             },
           ],

@@ -197,7 +197,7 @@ function constraintFix(
   }
   const removal = constraint.inline ? inlineRemoval(text, range) : listElementRemoval(text, range);
   if (!removal) return undefined;
-  const edits: TextEdit[] = [removal, insertAfterStatement(after, sql)];
+  const edits: TextEdit[] = [removal, insertAfterStatement(context.fileText, after, sql)];
   return { title, edits, preferred: true };
 }
 

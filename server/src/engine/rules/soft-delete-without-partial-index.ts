@@ -1,4 +1,4 @@
-import { columnList, freeRelationName, insertAfterStatement, quoteIdent, tableRef } from '../fixes/sql';
+import { columnList, freeRelationName, quoteIdent, tableRef, tableStatementEdit } from '../fixes/sql';
 import {
   columnStatement,
   findColumn,
@@ -66,7 +66,7 @@ export const softDeleteWithoutPartialIndex: Rule = {
         ]);
         fixes.push({
           title: `Add partial index on ${table.name} (${keys.map((k) => k.name).join(', ')}) WHERE ${column.name} IS NULL`,
-          edits: [insertAfterStatement(after, sql)],
+          edits: [tableStatementEdit(context, table, sql, after)],
           preferred: true,
         });
       }

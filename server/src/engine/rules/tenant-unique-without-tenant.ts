@@ -212,7 +212,7 @@ function constraintFix(
   const sql = `ALTER TABLE ${tableRef(table)} ADD ${name}UNIQUE (${columnList([tenant, ...constraint.columns])});`;
   const edits: TextEdit[] = [
     replaceRange({ file: range.file, start, end: range.end }, ''),
-    insertAfterStatement(after, sql),
+    insertAfterStatement(context.fileText, after, sql),
   ];
   return { title, edits };
 }

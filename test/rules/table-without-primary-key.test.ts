@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import { lintProject } from '../../server/src/engine/lint';
 import { tableWithoutPrimaryKey } from '../../server/src/engine/rules/table-without-primary-key';
 import { ruleTester } from '../support/rule-tester';
@@ -165,4 +165,24 @@ describe('table-without-primary-key in an applied migration', () => {
       ],
     );
   });
+});
+
+// Its columns are the query's: a fix that writes a column definition would land in the SELECT list.
+test('a table made by CREATE TABLE … AS SELECT: reported, no fix writes into its query', async () => {
+  const text =
+    'CREATE TABLE src (id bigint PRIMARY KEY, amount numeric(12,2) NOT NULL, created_at timestamptz NOT NULL DEFAULT now());\n' +
+    'CREATE TABLE daily AS SELECT id, amount > 100 AS is_big, amount AS total FROM src;\n' +
+    'SELECT id, created_at INTO snapshot FROM src;\n';
+  const { findings } = await lintProject([{ path: 'schema.sql', text }]);
+  const onQueries = findings.filter((f) => f.start >= text.indexOf('CREATE TABLE daily'));
+  assert.deepEqual([...new Set(onQueries.map((f) => f.ruleId))].sort(), [
+    'boolean-nullable',
+    'missing-audit-columns',
+    'missing-default',
+    'table-without-primary-key',
+  ]);
+  assert.deepEqual(
+    onQueries.filter((f) => f.fixes.length > 0).map((f) => `${f.ruleId}: ${f.fixes[0].title}`),
+    [],
+  );
 });

@@ -56,12 +56,14 @@ export const booleanNullable: Rule = {
       const label = columnLabel(table, column);
       const range = column.origin.range;
       const addDefault = !hasDefault(column);
-      const edits = editableInPlace(group, range.file)
-        ? columnDefinitionEdits(context, column, {
-            notNull: true,
-            ...(addDefault ? { default: 'false' } : {}),
-          })
-        : undefined;
+      // A CREATE TABLE … AS SELECT has no column definitions to write into.
+      const edits =
+        editableInPlace(group, range.file) && !table.fromQuery
+          ? columnDefinitionEdits(context, column, {
+              notNull: true,
+              ...(addDefault ? { default: 'false' } : {}),
+            })
+          : undefined;
       context.report({
         range,
         message: `Column ${label} is a nullable boolean`,

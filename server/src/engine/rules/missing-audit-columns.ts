@@ -61,11 +61,14 @@ export const missingAuditColumns: Rule = {
       const missing = absent.map((name) => (like ? styledLike(name, like) : name));
       const names = missing.join(' and ');
       const plural = missing.length > 1 ? 'columns' : 'column';
-      const edits = appendColumnEdits(
-        context,
-        table,
-        missing.map((name) => `${quoteIdent(name)} timestamptz NOT NULL DEFAULT now()`),
-      );
+      // A CREATE TABLE … AS SELECT has no column list to add to.
+      const edits = table.fromQuery
+        ? undefined
+        : appendColumnEdits(
+            context,
+            table,
+            missing.map((name) => `${quoteIdent(name)} timestamptz NOT NULL DEFAULT now()`),
+          );
       context.report({
         range: table.origin.range,
         message: `Table ${table.name} has no ${names} ${plural}`,

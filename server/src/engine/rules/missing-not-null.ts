@@ -65,9 +65,11 @@ export const missingNotNull: Rule = {
         }
         const label = columnLabel(table, column);
         const range = column.origin.range;
-        const edits = editableInPlace(group, range.file)
-          ? columnDefinitionEdits(context, column, { notNull: true })
-          : undefined;
+        // A CREATE TABLE … AS SELECT has no column definitions to write into.
+        const edits =
+          editableInPlace(group, range.file) && !table.fromQuery
+            ? columnDefinitionEdits(context, column, { notNull: true })
+            : undefined;
         context.report({
           range,
           message,

@@ -52,7 +52,8 @@ export const tableWithoutPrimaryKey: Rule = {
       context.report({
         range: table.origin.range,
         message: `Table ${table.name} has no primary key`,
-        fixes: primaryKeyFixes(context, table, isJoinTable(table, audit)),
+        // A CREATE TABLE … AS SELECT has no column list to put the key in.
+        fixes: table.fromQuery ? [] : primaryKeyFixes(context, table, isJoinTable(table, audit)),
       });
     }
   },

@@ -80,6 +80,14 @@ ruleTester(foreignKeyWithoutIndex, {
         'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id) ON DELETE CASCADE);\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);',
     },
     {
+      // pg_dump sets the search_path to '': `ON child` alone would not be found.
+      name: 'a pg_dump file (search_path emptied): the index names public.child in full',
+      code: "SELECT pg_catalog.set_config('search_path', '', false);\nCREATE TABLE public.parent (id bigint PRIMARY KEY);\nCREATE TABLE public.child (id bigint PRIMARY KEY, parent_id bigint);\nALTER TABLE ONLY public.child ADD CONSTRAINT child_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES public.parent(id) ON DELETE CASCADE;\n",
+      errors: [{ message: 'Foreign key child.parent_id has no index' }],
+      output:
+        "SELECT pg_catalog.set_config('search_path', '', false);\nCREATE TABLE public.parent (id bigint PRIMARY KEY);\nCREATE TABLE public.child (id bigint PRIMARY KEY, parent_id bigint);\nALTER TABLE ONLY public.child ADD CONSTRAINT child_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES public.parent(id) ON DELETE CASCADE;\nCREATE INDEX child_parent_id_idx ON public.child (parent_id);\n",
+    },
+    {
       name: 'the last statement of the file without its `;`: the fix adds it',
       code:
         customers +

@@ -6,6 +6,7 @@
  */
 import { DEFAULT_CONFIG, type ResolvedConfig } from './config/config';
 import { compareFindings, type Finding, type Severity, type SeveritySetting } from './findings';
+import { withPublicQualified } from './fixes/sql';
 import { buildSqlModel } from './model/build-sql';
 import { emptyModel, key, tableKey, type RowLevelSecurity, type SchemaModel } from './model/schema';
 import { buildPrismaModel } from './model/build-prisma';
@@ -125,6 +126,8 @@ export async function lintProject(
     const language = group.language ?? 'sql';
     const generatedByPrisma =
       language === 'sql' && group.tool === 'prisma' && prismaGroups.length > 0 && !schemaOnMigrations;
+    // Some statement runs with a search_path without public: fixes then name public tables in full.
+    const qualify = language === 'sql' && (model.history ?? []).some((e) => !e.searchPath.includes('public'));
     for (const rule of rules) {
       const severity = severityOf(rule, config, options.ruleOverrides);
       if (severity === 'off' || !rule.meta.languages.includes(language)) continue;
@@ -153,7 +156,7 @@ export async function lintProject(
         },
       };
       try {
-        rule.check(context);
+        withPublicQualified(qualify, () => rule.check(context));
       } catch (e) {
         findings.push(internalError(rule.meta.id, group.files[0] ?? '', e));
       }

@@ -28,9 +28,29 @@ function isReservedWord(word: string): boolean {
   return r;
 }
 
-/** `schema.table`, leaving out `public` as users usually do. */
+/** Whether `tableRef` writes `public.` too (see `withPublicQualified`). */
+let qualifyPublic = false;
+
+/**
+ * Runs `fn` (a rule's check) with `tableRef` writing `public.` too when `on`: the files run with a
+ * search_path that leaves `public` out (a pg_dump file sets it to ''), where `orders` alone is not
+ * found, or names another schema's table.
+ */
+export function withPublicQualified<T>(on: boolean, fn: () => T): T {
+  const before = qualifyPublic;
+  qualifyPublic = on;
+  try {
+    return fn();
+  } finally {
+    qualifyPublic = before;
+  }
+}
+
+/** `schema.table`, leaving out `public` as users usually do (unless the search_path does). */
 export function tableRef(t: QualifiedName): string {
-  return t.schema === 'public' ? quoteIdent(t.name) : `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
+  return t.schema === 'public' && !qualifyPublic
+    ? quoteIdent(t.name)
+    : `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
 }
 
 export function columnList(columns: readonly string[]): string {

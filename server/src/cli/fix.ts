@@ -72,8 +72,7 @@ function betweenStatements(text: string, at: number): boolean {
 
 /**
  * The fixes of one pass: each finding's preferred (or only) fix, in finding order, skipping any that
- * collides with one already chosen, edits a file it may not, or would create a file that exists; at
- * most one fix that creates files (new migrations are numbered after the newest one).
+ * collides with one already chosen, edits a file it may not, or would create a file that exists.
  */
 export function chooseFixes(
   findings: readonly Finding[],
@@ -100,8 +99,6 @@ export function chooseFixes(
       continue;
     }
     if (creates.some((c) => texts.has(c.file) || creating.has(c.file) || options.exists(c.file))) continue;
-    // A new migration takes the version after the newest: two in one pass would share it.
-    if (creates.length > 0 && creating.size > 0) continue;
     if (fix.edits.some((e) => collides(e, taken, texts.get(e.file)))) continue;
     chosen.push(fix);
     taken.push(...fix.edits);

@@ -270,6 +270,9 @@ export interface NewMigration {
  * timestamps, else the next number (Flyway: the next major version). Undefined for folders that
  * belong to no tool (numbered, plain).
  */
+/** How many new migrations the lint of a group has offered so far (groups are made per lint). */
+const offered = new WeakMap<FileGroup, number>();
+
 export function newMigration(
   group: FileGroup,
   slug: string,
@@ -285,11 +288,16 @@ export function newMigration(
     .filter((v) => /^\d+$/.test(v));
   if (versions.length === 0) return undefined;
   const latest = versions.reduce((a, b) => (BigInt(b) > BigInt(a) ? b : a));
-  const stamp = migrationTimestamp(now);
+  // Each new migration offered in one lint takes the next version: applied together (--fix, "fix
+  // all"), two would otherwise share one, which golang-migrate, Supabase, dbmate, diesel and
+  // Flyway refuse.
+  const nth = offered.get(group) ?? 0;
+  offered.set(group, nth + 1);
+  const stamp = migrationTimestamp(new Date(now.getTime() + nth * 1000));
   const version =
     latest.length === 14 && BigInt(stamp) > BigInt(latest)
       ? stamp
-      : (BigInt(latest) + 1n).toString().padStart(latest.length, '0');
+      : (BigInt(latest) + 1n + BigInt(nth)).toString().padStart(latest.length, '0');
   const slugName = migrationName(slug);
   const name = `${version}_${slugName}`;
   const at = (file: string) => (info.folder === '' ? file : `${info.folder}/${file}`);

@@ -862,6 +862,26 @@ CREATE TABLE part_2024 PARTITION OF part FOR VALUES FROM ('2024-01-01') TO ('202
     assert.doesNotThrow(() => JSON.stringify([...built.model.tables.values()]));
   });
 
+  test('a column: index expressions and predicates follow it, as PostgreSQL keeps them by column', () => {
+    const built = build(
+      'CREATE TABLE t (id bigint PRIMARY KEY, a text, removed_at timestamptz);\n' +
+        'CREATE INDEX t_lower_a ON t (lower(a)) WHERE removed_at IS NULL;\n' +
+        'ALTER TABLE t RENAME COLUMN a TO b;\nALTER TABLE t RENAME COLUMN removed_at TO deleted_at;\n' +
+        'ALTER TABLE t ADD COLUMN a text;\nCREATE INDEX t_lower_new_a ON t (lower(a));\n' +
+        'CREATE INDEX t_lower_b ON t (lower(b)) WHERE deleted_at IS NULL;',
+    );
+    const renamed = built.index('t_lower_a');
+    // The same keys as an index written on the new names.
+    assert.equal(renamed.elements[0].expressionKey, built.index('t_lower_b').elements[0].expressionKey);
+    assert.notEqual(
+      renamed.elements[0].expressionKey,
+      built.index('t_lower_new_a').elements[0].expressionKey,
+    );
+    assert.deepEqual(renamed.elements[0].expressionColumns, ['b']);
+    assert.equal(JSON.stringify(renamed.predicateNode).includes('"deleted_at"'), true);
+    assert.equal(JSON.stringify(renamed.predicateNode).includes('"removed_at"'), false);
+  });
+
   test('a column: constraints, indexes, foreign keys, triggers and partitions follow', () => {
     const built = build(
       `${base}\nALTER TABLE parent RENAME COLUMN id TO parent_key;\nALTER TABLE child RENAME parent_id TO mother_id;\nALTER TABLE child RENAME COLUMN code TO label;\nALTER TABLE part RENAME COLUMN at TO day;`,

@@ -317,6 +317,36 @@ export function constraintNameFor(
   return name;
 }
 
+/** A copy of an expression whose references to column `from` name `to` (the parse stays as it is). */
+function renamedRefs(node: unknown, from: string, to: string): unknown {
+  if (Array.isArray(node)) return node.map((n) => renamedRefs(n, from, to));
+  if (!node || typeof node !== 'object') return node;
+  const obj = node as Record<string, unknown>;
+  const ref = obj.ColumnRef as PgNode | undefined;
+  if (ref) {
+    const fields = (ref.fields ?? []) as PgNode[];
+    if (fields[fields.length - 1]?.String?.sval !== from) return node;
+    return { ...obj, ColumnRef: { ...ref, fields: [...fields.slice(0, -1), { String: { sval: to } }] } };
+  }
+  const out: Record<string, unknown> = {};
+  for (const k in obj) out[k] = renamedRefs(obj[k], from, to);
+  return out;
+}
+
+/** The expression reads a column named `name`. */
+function readsColumnRef(node: unknown, name: string): boolean {
+  if (Array.isArray(node)) return node.some((n) => readsColumnRef(n, name));
+  if (!node || typeof node !== 'object') return false;
+  const obj = node as Record<string, unknown>;
+  const ref = obj.ColumnRef as PgNode | undefined;
+  if (ref) {
+    const fields = (ref.fields ?? []) as PgNode[];
+    return fields[fields.length - 1]?.String?.sval === name;
+  }
+  for (const k in obj) if (readsColumnRef(obj[k], name)) return true;
+  return false;
+}
+
 /** The smallest `location` in a node's subtree: where its text starts. */
 export function minLocation(node: unknown): number | undefined {
   let min: number | undefined;
@@ -1778,9 +1808,17 @@ class SqlModelBuilder {
       if (tableKey(idx.table) !== tk) continue;
       for (const e of idx.elements) {
         if (e.column === from) e.column = to;
-        if (e.expressionColumns) e.expressionColumns = swap(e.expressionColumns);
+        if (e.expressionColumns?.includes(from)) {
+          e.expressionColumns = swap(e.expressionColumns);
+          // PostgreSQL keeps the expression by column, not by name: `lower(a)` reads as `lower(b)`.
+          if (e.expressionKey)
+            e.expressionKey = JSON.stringify(renamedRefs(JSON.parse(e.expressionKey), from, to));
+        }
       }
       idx.include = swap(idx.include);
+      if (idx.predicateNode && readsColumnRef(idx.predicateNode, from)) {
+        idx.predicateNode = renamedRefs(idx.predicateNode, from, to) as PgNode;
+      }
     }
     for (const other of this.model.tables.values()) {
       for (const c of other.constraints) {

@@ -77,6 +77,23 @@ ruleTester(missingNotNull, {
   ],
   invalid: [
     {
+      // NOT NULL without a DEFAULT would make this ALTER fail on a table with rows.
+      name: 'a column added to a table an earlier migration made: reported, no NOT NULL fix',
+      path: 'migrations/002_items_order.sql',
+      files: {
+        'migrations/001_init.sql':
+          orders + 'CREATE TABLE order_items (id bigint PRIMARY KEY);\nINSERT INTO order_items VALUES (1);\n',
+      },
+      code: 'ALTER TABLE order_items ADD COLUMN order_id bigint REFERENCES orders (id) ON DELETE CASCADE;\n',
+      errors: [
+        {
+          message:
+            'Column order_items.order_id is nullable, but its rows belong to orders (ON DELETE CASCADE)',
+        },
+      ],
+      output: null,
+    },
+    {
       code:
         orders +
         'CREATE TABLE order_items (\n  id bigint PRIMARY KEY,\n  order_id bigint REFERENCES orders (id) ON DELETE CASCADE,\n  quantity integer NOT NULL\n);',

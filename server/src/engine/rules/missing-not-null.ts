@@ -65,9 +65,13 @@ export const missingNotNull: Rule = {
         }
         const label = columnLabel(table, column);
         const range = column.origin.range;
-        // A CREATE TABLE … AS SELECT has no column definitions to write into.
+        // A CREATE TABLE … AS SELECT has no column definitions to write into. A column an ALTER
+        // TABLE adds to a table an earlier file made (it may hold rows) cannot be added NOT NULL
+        // without a DEFAULT: the statement would fail (add-column-not-null-without-default).
+        const addedToExisting =
+          column.origin.statement.file !== table.origin.statement.file && !hasDefault(column);
         const edits =
-          editableInPlace(group, range.file) && !table.fromQuery
+          editableInPlace(group, range.file) && !table.fromQuery && !addedToExisting
             ? columnDefinitionEdits(context, column, { notNull: true })
             : undefined;
         context.report({

@@ -73,6 +73,15 @@ ruleTester(duplicateIndex, {
       output: orders + 'CREATE INDEX orders_customer_id_placed_at_idx ON orders (customer_id, placed_at);\n',
     },
     {
+      // Without it, the COMMENT and the CLUSTER ON after it would fail.
+      name: 'a later statement names the redundant index: reported, not dropped',
+      code:
+        orders +
+        "CREATE INDEX orders_customer_id_idx ON orders (customer_id);\nCREATE INDEX orders_customer_id_placed_at_idx ON orders (customer_id, placed_at);\nCOMMENT ON INDEX orders_customer_id_idx IS 'lookups';\nALTER TABLE orders CLUSTER ON orders_customer_id_idx;\n",
+      errors: [{ message: 'Index orders_customer_id_idx duplicates orders_customer_id_placed_at_idx' }],
+      output: null,
+    },
+    {
       name: 'two identical expression indexes, written differently: the second goes',
       code: 'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\nCREATE INDEX users_lower_email_idx ON users (lower(email));\n  -- for the login form\n  CREATE INDEX users_login_idx ON users (LOWER( email ));\nCOMMENT ON TABLE users IS $$People$$;\n',
       errors: [{ message: 'Index users_login_idx duplicates users_lower_email_idx', line: 4, column: 3 }],

@@ -147,6 +147,8 @@ function dropFix(context: RuleContext, model: SchemaModel, table: Table, index: 
   const statement = index.origin.statement;
   if (!editableInPlace(context.group, statement.file) || !statement.file.endsWith('.sql')) return undefined;
   if (index.unique && referencedByForeignKey(model, table, index)) return undefined;
+  // A later COMMENT ON INDEX, ALTER INDEX, CLUSTER ON … would fail without it.
+  if (namedLater(model, index)) return undefined;
   const text = context.fileText(statement.file);
   let start = statement.start;
   while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
@@ -162,6 +164,40 @@ function dropFix(context: RuleContext, model: SchemaModel, table: Table, index: 
     preferred: true,
   };
 }
+
+/** A statement after the index's CREATE names it (any identifier of its AST that is the name). */
+function namedLater(model: SchemaModel, index: Index): boolean {
+  const history = model.history ?? [];
+  const created = index.origin.statement;
+  const at = history.findIndex((e) => e.file === created.file && e.stmt.start === created.start);
+  if (at < 0) return false;
+  const names = (n: unknown): boolean => {
+    if (typeof n === 'string') return n === index.name;
+    if (Array.isArray(n)) return n.some(names);
+    if (!n || typeof n !== 'object') return false;
+    return Object.values(n).some(names);
+  };
+  return history.slice(at + 1).some(
+    (e) =>
+      NAMING_KINDS.has(e.kind) &&
+      // ALTER INDEX … is an ALTER TABLE on the index; CLUSTER ON one on its table.
+      (e.kind !== 'AlterTableStmt' ||
+        [index.name, index.table.name].includes(e.node.relation?.relname as string)) &&
+      names(e.node),
+  );
+}
+
+/** Statements that can name an index. */
+const NAMING_KINDS = new Set([
+  'AlterTableStmt',
+  'AlterObjectDependsStmt',
+  'AlterObjectSchemaStmt',
+  'ClusterStmt',
+  'CommentStmt',
+  'DropStmt',
+  'ReindexStmt',
+  'RenameStmt',
+]);
 
 function referencedByForeignKey(model: SchemaModel, table: Table, index: Index): boolean {
   const columns = index.elements.map((e) => e.column);

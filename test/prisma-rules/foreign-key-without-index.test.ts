@@ -102,6 +102,30 @@ model PostTag {
   ],
   invalid: [
     {
+      // Prisma refuses two indexes named Post_authorId_idx: the new one gets a name of its own.
+      name: 'the default index name is taken by another index: the new one gets map: with a free name',
+      code: schema(`model Post {
+  id       BigInt @id @default(autoincrement())
+  title    String
+  author   User   @relation(fields: [authorId], references: [id], onDelete: Cascade)
+  authorId BigInt
+
+  @@index([title, authorId], map: "Post_authorId_idx")
+}
+`),
+      errors: [{ message: 'Foreign key Post.authorId has no index' }],
+      output: schema(`model Post {
+  id       BigInt @id @default(autoincrement())
+  title    String
+  author   User   @relation(fields: [authorId], references: [id], onDelete: Cascade)
+  authorId BigInt
+
+  @@index([title, authorId], map: "Post_authorId_idx")
+  @@index([authorId], map: "Post_authorId_idx_1")
+}
+`),
+    },
+    {
       code: schema(`model Post {
   id       BigInt @id @default(autoincrement())
   title    String

@@ -37,7 +37,7 @@ export const foreignKeyWithoutIndex: Rule = {
       for (const fk of foreignKeys(table)) {
         if (indexes.some((idx) => indexServesForeignKey(idx, fk.columns))) continue;
         if (table.prisma) {
-          reportPrisma(context, model, table, fk);
+          reportPrisma(context, model, table, fk, taken);
           continue;
         }
         const name = indexName(model, table, fk.columns, 'idx', taken);
@@ -76,9 +76,19 @@ export const foreignKeyWithoutIndex: Rule = {
  * key in the database at all: Prisma Client emulates the relation with queries on these fields,
  * so without an index each of them scans the table.
  */
-function reportPrisma(context: RuleContext, model: SchemaModel, table: Table, fk: Constraint): void {
+function reportPrisma(
+  context: RuleContext,
+  model: SchemaModel,
+  table: Table,
+  fk: Constraint,
+  taken: Set<string>,
+): void {
   const fields = prismaFieldNames(table, fk.columns);
-  const attribute = fields ? prismaIndexAttribute(fields) : undefined;
+  // Prisma names it <table>_<columns>_idx; where another index (a `map:`) has that name, Prisma
+  // refuses the schema, so the new one gets a free name of its own.
+  const name = indexName(model, table, fk.columns, 'idx', taken);
+  const map = name === `${table.name}_${fk.columns.join('_')}_idx` ? {} : { map: name };
+  const attribute = fields ? prismaIndexAttribute(fields, map) : undefined;
   const edits = attribute
     ? modelEditor(context.fileText, table).addBlockAttribute(attribute).edits()
     : undefined;

@@ -31,6 +31,12 @@ ruleTester(queryWithoutTenantFilter, {
       ...q('-- name: GetOrder :one\nSELECT * FROM orders WHERE id = $1 AND tenant_id = $2;'),
     },
     {
+      name: 'a row of the tenant and a key against a list of rows',
+      ...q(
+        'SELECT * FROM orders WHERE (tenant_id, id) IN (($1, $2), ($1, $3));\nDELETE FROM orders WHERE (tenant_id, id) IN (($1, $2));',
+      ),
+    },
+    {
       name: 'an alias-qualified predicate',
       ...q('SELECT o.id, o.total FROM orders AS o WHERE o.id = $1 AND o.tenant_id = $2;'),
     },

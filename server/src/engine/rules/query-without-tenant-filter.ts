@@ -564,6 +564,20 @@ class StatementCheck {
         this.equality(l, r, level, targets, facts);
       } else if (e.kind === 'AEXPR_IN') {
         const items = (r?.List?.items ?? []) as PgNode[];
+        const row = (l?.RowExpr?.args ?? undefined) as PgNode[] | undefined;
+        if (row) {
+          // `(tenant_id, id) IN (($1, $2), ($1, $3))`: each position of the row, against the same
+          // position of every item.
+          const rows = items.map((i) => (i.RowExpr?.args ?? i.ImplicitRowExpr?.args) as PgNode[] | undefined);
+          if (rows.length === 0 || rows.some((x) => x?.length !== row.length)) return;
+          row.forEach((x, k) => {
+            const values = rows.map((v) => v![k]);
+            if (values.length === 1) this.equality(x, values[0], level, targets, facts);
+            else if (values.every((v) => !columnRef(v)))
+              this.equality(x, { A_Const: {} }, level, targets, facts);
+          });
+          return;
+        }
         if (items.length === 1) this.equality(l, items[0], level, targets, facts);
         else if (items.length > 1 && items.every((i) => !columnRef(i)))
           this.equality(l, { A_Const: {} }, level, targets, facts);

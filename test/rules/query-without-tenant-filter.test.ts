@@ -175,11 +175,35 @@ ruleTester(queryWithoutTenantFilter, {
       code: '-- db-expert-disable-next-line query-without-tenant-filter -- platform-wide revenue, admin role only\nSELECT count(*), sum(total) FROM orders;',
     },
     {
+      // PostgreSQL also applies the SELECT policies to a DELETE that reads the rows (its WHERE):
+      // another tenant's id deletes nothing.
+      name: 'a DELETE with a WHERE on a table whose SELECT policy keeps to the tenant',
+      path: 'queries/notes.sql',
+      files: {
+        'supabase/migrations/20240101000000_init.sql':
+          schema +
+          "CREATE TABLE notes (id bigint PRIMARY KEY, tenant_id uuid NOT NULL REFERENCES tenants (id));\nALTER TABLE notes ENABLE ROW LEVEL SECURITY;\nCREATE POLICY notes_read ON notes FOR SELECT USING (tenant_id = current_setting('app.tenant_id')::uuid);\nCREATE POLICY notes_delete ON notes FOR DELETE USING (true);\n",
+      },
+      code: 'DELETE FROM notes WHERE id = $1;\nDELETE FROM notes WHERE id = $1 RETURNING id;',
+    },
+    {
       name: 'a non-public schema through the search_path; quoted camelCase names (Prisma)',
       code: 'CREATE SCHEMA app;\nCREATE TABLE app.tenants (id bigint PRIMARY KEY);\nCREATE TABLE app."Order" (id bigint PRIMARY KEY, "tenantId" bigint NOT NULL REFERENCES app.tenants (id));\nSET search_path = app;\nSELECT * FROM "Order" WHERE "tenantId" = $1;',
     },
   ],
   invalid: [
+    {
+      name: 'a DELETE without WHERE: only the DELETE policy applies, and it lets every row through',
+      path: 'queries/notes.sql',
+      files: {
+        'supabase/migrations/20240101000000_init.sql':
+          schema +
+          "CREATE TABLE notes (id bigint PRIMARY KEY, tenant_id uuid NOT NULL REFERENCES tenants (id));\nALTER TABLE notes ENABLE ROW LEVEL SECURITY;\nCREATE POLICY notes_read ON notes FOR SELECT USING (tenant_id = current_setting('app.tenant_id')::uuid);\nCREATE POLICY notes_delete ON notes FOR DELETE USING (true);\n",
+      },
+      code: 'DELETE FROM notes;',
+      errors: [{ message: /^Query deletes from notes without a tenant filter/ }],
+      output: null,
+    },
     {
       name: 'no WHERE',
       ...q('-- name: ListOrders :many\nSELECT * FROM orders;'),

@@ -731,7 +731,12 @@ class StatementCheck {
     if (!table || !model || !command || source.location === undefined) return;
     const column = tenantColumn(table, this.config);
     if (!column) return;
-    const protection = unprotected(model, table, column, command);
+    // An UPDATE or DELETE that reads the rows (a WHERE, a RETURNING) also gets the SELECT policies.
+    const node = this.event.node;
+    const reads =
+      (this.event.kind === 'UpdateStmt' || this.event.kind === 'DeleteStmt') &&
+      (node.whereClause !== undefined || ((node.returningList ?? []) as PgNode[]).length > 0);
+    const protection = unprotected(model, table, column, command, reads);
     if (!protection) return;
     const start = nodeOffset(this.event.parsed, this.event.stmt, source.location);
     if (this.reported.has(start)) return;
@@ -762,18 +767,23 @@ class StatementCheck {
 /**
  * Why row-level security does not stand in for the query's filter, or `undefined` when it does:
  * RLS is enabled and no permissive policy lets the command through without the tenant column (a
- * table with RLS and no policy returns nothing: rls-enabled-without-policy's finding).
+ * table with RLS and no policy returns nothing: rls-enabled-without-policy's finding). An UPDATE
+ * or DELETE that reads the rows (`readsRows`: a WHERE, a RETURNING) is also held to the SELECT
+ * policies, so a tenant-only SELECT protects it too.
  */
 function unprotected(
   model: SchemaModel,
   table: Table,
   column: Column,
   command: RowCommand,
+  readsRows = false,
 ): string | undefined {
   const name = tableLabel(table);
   if (!table.rls.enabled) return `${name} has no row level security`;
-  const open = openCommands(policiesOf(model, table), column.name).find((o) => o.command === command);
+  const opens = openCommands(policiesOf(model, table), column.name);
+  const open = opens.find((o) => o.command === command);
   if (!open) return undefined;
+  if (readsRows && command !== 'select' && !opens.some((o) => o.command === 'select')) return undefined;
   return `policy ${open.policy.name} lets ${command.toUpperCase()} on ${name} through without ${column.name}`;
 }
 

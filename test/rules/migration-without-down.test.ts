@@ -109,6 +109,29 @@ ruleTester(migrationWithoutDown, {
   ],
   invalid: [
     {
+      // What `migrate create` writes: an empty down, which undoes nothing.
+      name: 'golang-migrate: an empty down file',
+      path: 'db/migrations/002_add_orders.up.sql',
+      code: ORDERS,
+      files: {
+        'db/migrations/001_init.up.sql': CUSTOMERS,
+        'db/migrations/001_init.down.sql': 'DROP TABLE customers;',
+        'db/migrations/002_add_orders.down.sql': '',
+      },
+      errors: [{ message: 'Migration 002_add_orders has an empty down migration', line: 1 }],
+    },
+    {
+      name: 'diesel: a down.sql with only its comment',
+      path: 'migrations/2024-02-01-000000_add_orders/up.sql',
+      code: ORDERS,
+      files: {
+        'migrations/2024-01-01-000000_init/up.sql': CUSTOMERS,
+        'migrations/2024-01-01-000000_init/down.sql': 'DROP TABLE customers;',
+        'migrations/2024-02-01-000000_add_orders/down.sql': '-- This file should undo anything in `up.sql`\n',
+      },
+      errors: [{ message: 'Migration 2024-02-01-000000_add_orders has an empty down migration' }],
+    },
+    {
       name: 'golang-migrate: an up without its down file (the fix creates it: see below)',
       path: 'db/migrations/002_add_orders.up.sql',
       code: ORDERS,
@@ -365,4 +388,28 @@ describe('migration-without-down: the down file the fix creates', () => {
     assert.ok(model?.tables.has(key('public', 'orders')));
     assert.deepEqual(result.findings, []);
   });
+});
+
+test('migration-without-down: the fix fills an empty down in, keeping its comment', async () => {
+  const files = [
+    { path: 'migrations/2024-01-01-000000_init/up.sql', text: CUSTOMERS },
+    { path: 'migrations/2024-01-01-000000_init/down.sql', text: 'DROP TABLE customers;' },
+    { path: 'migrations/2024-02-01-000000_add_orders/up.sql', text: ORDERS },
+    {
+      path: 'migrations/2024-02-01-000000_add_orders/down.sql',
+      text: '-- This file should undo anything in `up.sql`\n',
+    },
+  ];
+  const { findings } = await lintProject(files, { rules: [migrationWithoutDown] });
+  assert.equal(findings.length, 1);
+  const fix = findings[0].fixes[0];
+  assert.equal(
+    fix.title,
+    'Fill 2024-02-01-000000_add_orders/down.sql with statements reversing this migration',
+  );
+  assert.deepEqual(
+    fix.edits.map((e) => [e.file, e.start, e.end]),
+    [['migrations/2024-02-01-000000_add_orders/down.sql', files[3].text.length, files[3].text.length]],
+  );
+  assert.match(fix.edits[0].newText, /^DROP TABLE orders;/);
 });

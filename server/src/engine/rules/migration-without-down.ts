@@ -42,11 +42,19 @@ export const migrationWithoutDown: Rule = {
       if (has === undefined) dbmateDowns.set(file, (has = dbmateHasDown(context.fileText(file))));
       return has;
     };
+    // A down file with no statement in it (what `migrate create` writes, or diesel's comment)
+    // undoes nothing: it counts as missing.
+    const written = new Map<string, boolean>();
+    const writtenDown = (down: string): boolean => {
+      let has = written.get(down);
+      if (has === undefined) written.set(down, (has = hasStatements(context.fileText(down))));
+      return has;
+    };
     // A folder where no migration has a down is a roll-forward folder: say so once, on the newest
     // migration that has something to undo, rather than once per migration of its history.
     const noneHasDown =
       group.files.length > 1 &&
-      (group.tool === 'dbmate' ? !group.files.some(hasDbmateDown) : group.downFiles.length === 0);
+      (group.tool === 'dbmate' ? !group.files.some(hasDbmateDown) : !group.downFiles.some(writtenDown));
     const suffix = noneHasDown ? ` (no migration of ${group.folder || 'this folder'} has one)` : '';
     let reported = 0;
     const report: RuleContext['report'] = (r) => {
@@ -66,20 +74,40 @@ export const migrationWithoutDown: Rule = {
         if (sql !== '') reportDbmate({ ...context, report }, file, info, statement, sql);
       } else {
         const down = downPath(group, file);
-        if (!down || hasDown(group, file, down, info)) continue;
+        if (!down) continue;
+        const existing = downOf(group, file, down, info);
+        if (existing && writtenDown(existing)) continue;
         writer ??= new DownWriter(context.model);
         const sql = downText(writer, file, info);
         // Only statements with nothing to undo (SET, VALIDATE CONSTRAINT …): no down needed.
         if (sql === '') continue;
-        const fix: Fix = {
-          title: `Create ${downLabel(group, down)} reversing this migration`,
-          edits: [],
-          createFiles: [{ file: down, text: sql }],
-          preferred: true,
-        };
+        let fix: Fix;
+        if (existing) {
+          // Filled in after what it holds (a comment stays).
+          const text = context.fileText(existing);
+          const separator = text.trim() === '' ? '' : text.endsWith('\n') ? '' : '\n';
+          fix = {
+            title: `Fill ${downLabel(group, existing)} with statements reversing this migration`,
+            edits: [
+              text.trim() === ''
+                ? { file: existing, start: 0, end: text.length, newText: sql }
+                : insertAt(existing, text.length, `${separator}${sql}`),
+            ],
+            preferred: true,
+          };
+        } else {
+          fix = {
+            title: `Create ${downLabel(group, down)} reversing this migration`,
+            edits: [],
+            createFiles: [{ file: down, text: sql }],
+            preferred: true,
+          };
+        }
         report({
           range: firstLineOf(context, statement),
-          message: `Migration ${migrationName(group, file)} has no down migration`,
+          message: existing
+            ? `Migration ${migrationName(group, file)} has an empty down migration`
+            : `Migration ${migrationName(group, file)} has no down migration`,
           fixes: [fix],
         });
       }
@@ -88,16 +116,25 @@ export const migrationWithoutDown: Rule = {
 };
 
 /**
- * Whether the up migration `file` has its down: diesel's is the `down.sql` beside it; golang-migrate
- * pairs an up and a down by version alone (`0002_add_orders.up.sql` with `2_create_orders.down.sql`).
+ * The down of the up migration `file`, if it has one: diesel's is the `down.sql` beside it;
+ * golang-migrate pairs an up and a down by version alone (`0002_add_orders.up.sql` with
+ * `2_create_orders.down.sql`).
  */
-function hasDown(group: FileGroup, file: string, down: string, info: MigrationInfo): boolean {
-  if (group.tool !== 'golang-migrate' || !/^\d+$/.test(info.version)) return group.downFiles.includes(down);
+function downOf(group: FileGroup, file: string, down: string, info: MigrationInfo): string | undefined {
+  if (group.tool !== 'golang-migrate' || !/^\d+$/.test(info.version))
+    return group.downFiles.includes(down) ? down : undefined;
   const version = BigInt(info.version);
-  return group.downFiles.some((d) => {
+  return group.downFiles.find((d) => {
     const v = group.migrations.get(d)?.version;
     return v !== undefined && /^\d+$/.test(v) && BigInt(v) === version;
   });
+}
+
+/** Some statement, or a half-written one: anything but comments, white space and `;`. */
+function hasStatements(text: string): boolean {
+  return splitStatements(text).segments.some(
+    (s) => stripLeadingComments(text.slice(s.start, s.end)).trim() !== '',
+  );
 }
 
 /** golang-migrate: `NNN_x.up.sql` → `NNN_x.down.sql`; diesel: `<version>_x/up.sql` → `down.sql`. */
@@ -157,10 +194,7 @@ const DBMATE_UP_LINE = /^--[ \t]*migrate:up\b[^\n]*/m;
 function dbmateHasDown(text: string): boolean {
   const section = dbmateDownSection(text);
   if (!section) return false;
-  const down = text.slice(section.start, section.end);
-  return splitStatements(down).segments.some(
-    (s) => stripLeadingComments(down.slice(s.start, s.end)).trim() !== '',
-  );
+  return hasStatements(text.slice(section.start, section.end));
 }
 
 function reportDbmate(

@@ -23,6 +23,25 @@ ruleTester(renameOrDrop, {
         'ALTER TABLE orders RENAME COLUMN total TO amount;\nALTER TABLE orders DROP COLUMN legacy_note;\nALTER TABLE legacy_sessions RENAME TO old_sessions;\nDROP TABLE old_sessions;',
     },
     {
+      // Detaching is how a partition's data is retired: code queries the parent.
+      name: 'a partition detached by an earlier migration, then dropped',
+      path: 'db/migrations/003_drop_events_2020.up.sql',
+      files: {
+        ...golang(
+          "CREATE TABLE events (id bigint, at date NOT NULL) PARTITION BY RANGE (at);\nCREATE TABLE events_2020 PARTITION OF events FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');\n",
+        ),
+        'db/migrations/002_detach.up.sql': 'ALTER TABLE events DETACH PARTITION events_2020;\n',
+      },
+      code: 'DROP TABLE events_2020;\n',
+    },
+    {
+      // The old name stays usable: a simple view reads and writes through to the table.
+      name: 'a table renamed, with a view under its old name in the same migration',
+      path,
+      files: golang(),
+      code: 'ALTER TABLE orders RENAME TO purchases;\nCREATE VIEW orders AS SELECT * FROM purchases;\n',
+    },
+    {
       name: 'a column added earlier in the same migration, then renamed and dropped',
       path,
       files: golang(),

@@ -1,5 +1,5 @@
 import type { SourceRange } from '../findings';
-import { tableKey, type TableAtStatement } from '../model/schema';
+import { tableKey, type QualifiedName, type TableAtStatement } from '../model/schema';
 import { statementTokens, type PgNode } from '../parse/sql';
 import {
   alterCommandRanges,
@@ -53,6 +53,31 @@ function inUse(context: RuleContext, target: TableAtStatement | undefined): targ
   return table ? !table.temporary && table.partitionOf === undefined : true;
 }
 
+/** An earlier step detached the table from its partitioned parent (DETACH PARTITION). */
+function detachedBefore(steps: readonly MigrationStep[], index: number, target: TableAtStatement): boolean {
+  return steps.slice(0, index).some((s) =>
+    alterCommands(s).some((c) => {
+      if (c.subtype !== 'AT_DetachPartition') return false;
+      const rv = c.def?.PartitionCmd?.name as PgNode | undefined;
+      return rv?.relname === target.name.name && (!rv.schemaname || rv.schemaname === target.name.schema);
+    }),
+  );
+}
+
+/** A later step of the same file creates a view named `name` (the table's old name). */
+function viewLater(steps: readonly MigrationStep[], index: number, name: QualifiedName): boolean {
+  const file = steps[index].file;
+  return steps.slice(index + 1).some((s) => {
+    if (s.file !== file || s.kind !== 'ViewStmt') return false;
+    const view = s.node.view as PgNode | undefined;
+    return (
+      view !== undefined &&
+      view.relname === name.name &&
+      (!view.schemaname || view.schemaname === name.schema)
+    );
+  });
+}
+
 /**
  * ALTER TABLE also renames views, sequences and indexes (and their columns): a name the model
  * knows as one of those, or that a statement before created as one, is not a table.
@@ -92,6 +117,9 @@ function checkRename(context: RuleContext, steps: readonly MigrationStep[], inde
   const range = { file: step.file, start: step.stmt.start, end: step.stmt.end };
   const table = target.name.name;
   if (n.renameType === 'OBJECT_TABLE') {
+    // A view under the old name, created by the same file, keeps it working (a simple view reads
+    // and writes through to the table).
+    if (viewLater(steps, index, target.name)) return;
     context.report({
       range,
       message: `Renaming table ${table} to ${n.newname} breaks running code that still uses ${table}`,
@@ -132,6 +160,8 @@ function checkDropTables(context: RuleContext, steps: readonly MigrationStep[], 
   const ranges = dropNameRanges(step);
   step.tables.forEach((target, k) => {
     if (!inUse(context, target)) return;
+    // A partition detached earlier: retiring it is what detaching was for, and code queries the parent.
+    if (detachedBefore(steps, index, target)) return;
     if (!target.table && step.node.missing_ok && unknownIsHarmless(context, steps, index, target)) return;
     context.report({
       range: ranges[k] ?? stepStatement(step),

@@ -307,6 +307,27 @@ ruleTester(setNotNullValidating, {
         'ALTER TABLE orders ADD CONSTRAINT orders_status_not_null_check CHECK (status IS NOT NULL) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_status_not_null_check;\nALTER TABLE orders ADD CONSTRAINT orders_note_not_null_check CHECK (note IS NOT NULL) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_note_not_null_check;\nALTER TABLE orders\n  ALTER COLUMN status SET NOT NULL,\n  ALTER COLUMN note SET NOT NULL,\n  ALTER COLUMN total SET DEFAULT 0;\nALTER TABLE orders DROP CONSTRAINT orders_status_not_null_check;\nALTER TABLE orders DROP CONSTRAINT orders_note_not_null_check;\n',
     },
     {
+      // Every row holds NULL: PostgreSQL refuses the SET NOT NULL (column contains null values).
+      name: 'a column added without a DEFAULT and set NOT NULL in the same statement: an error, no CHECK advice',
+      ...numbered,
+      code: 'ALTER TABLE orders ADD COLUMN channel text, ALTER COLUMN channel SET NOT NULL;\n',
+      errors: [
+        {
+          message:
+            'Setting orders.channel NOT NULL fails when orders has rows: the column was just added without a DEFAULT and nothing fills it; give it a DEFAULT, or fill it before SET NOT NULL',
+          text: 'ALTER COLUMN channel SET NOT NULL',
+        },
+      ],
+      output: null,
+    },
+    {
+      name: 'a column added without a DEFAULT, then set NOT NULL with no backfill between',
+      ...numbered,
+      code: 'ALTER TABLE orders ADD COLUMN channel text;\nALTER TABLE orders ALTER COLUMN channel SET NOT NULL;\n',
+      errors: [{ message: /^Setting orders\.channel NOT NULL fails when orders has rows/, line: 2 }],
+      output: null,
+    },
+    {
       name: 'a column added nullable and backfilled earlier in the same file',
       ...numbered,
       code: "ALTER TABLE orders ADD COLUMN channel text;\nUPDATE orders SET channel = 'web';\nALTER TABLE orders ALTER COLUMN channel SET NOT NULL;\n",

@@ -44,21 +44,75 @@ export const setNotNullValidating: Rule = {
     );
     if (!setsNotNull) return;
     const tables = new NullabilityTracker(context.model);
-    for (const step of steps) {
+    steps.forEach((step, index) => {
       if (step.kind === 'AlterTableStmt' && step.tables[0]) {
         const target = step.tables[0];
         const cmds = alterCommands(step);
         cmds.forEach((cmd, i) => {
           if (cmd.subtype !== 'AT_SetNotNull' || typeof cmd.name !== 'string') return;
           const state = tables.at(target);
-          if (target.existing && !state.notNull.has(cmd.name) && !state.provenNotNull(cmd.name))
-            report(context, step, target.name, cmds, i, cmd.name);
+          if (!target.existing || state.notNull.has(cmd.name) || state.provenNotNull(cmd.name)) return;
+          if (addedEmpty(steps, index, cmd.name)) reportEmpty(context, step, target.name, i, cmd.name);
+          else report(context, step, target.name, cmds, i, cmd.name);
         });
       }
       tables.apply(step);
-    }
+    });
   },
 };
+
+/**
+ * The column was added by this file (this statement or an earlier one) with nothing to fill it (no
+ * DEFAULT, identity, generated expression or serial), and no UPDATE of the file set it since: every
+ * row holds NULL, so SET NOT NULL fails on a table with rows, whatever the CHECK.
+ */
+function addedEmpty(steps: readonly MigrationStep[], index: number, column: string): boolean {
+  const step = steps[index];
+  const table = tableKey(step.tables[0].name);
+  for (let j = index; j >= 0 && steps[j].file === step.file; j--) {
+    const s = steps[j];
+    if (s.kind === 'UpdateStmt') {
+      const rel = s.node.relation as PgNode | undefined;
+      const name = step.tables[0].name;
+      const same = rel?.relname === name.name && (!rel.schemaname || rel.schemaname === name.schema);
+      const sets = ((s.node.targetList ?? []) as PgNode[]).some((t) => t.ResTarget?.name === column);
+      if (same && sets) return false;
+    }
+    if (s.kind !== 'AlterTableStmt' || !s.tables[0] || tableKey(s.tables[0].name) !== table) continue;
+    const add = alterCommands(s).find(
+      (c) => c.subtype === 'AT_AddColumn' && c.def?.ColumnDef?.colname === column,
+    );
+    if (!add) continue;
+    const def = add.def.ColumnDef as PgNode;
+    const filled = ((def.constraints ?? []) as PgNode[]).some((c) =>
+      ['CONSTR_DEFAULT', 'CONSTR_IDENTITY', 'CONSTR_GENERATED'].includes(c.Constraint?.contype as string),
+    );
+    const names = ((def.typeName?.names ?? []) as PgNode[]).map((n) => n.String?.sval as string);
+    return !filled && !(names.length === 1 && SERIAL_TYPES.has(names[0]));
+  }
+  return false;
+}
+
+function reportEmpty(
+  context: RuleContext,
+  step: MigrationStep,
+  table: QualifiedName,
+  cmdIndex: number,
+  column: string,
+): void {
+  const range = alterCommandRanges(step)[cmdIndex] ?? {
+    file: step.file,
+    start: step.stmt.start,
+    end: step.stmt.end,
+  };
+  const label = columnsLabel(table.name, [column]);
+  context.report({
+    range,
+    severity: 'error',
+    message: `Setting ${label} NOT NULL fails when ${table.name} has rows: the column was just added without a DEFAULT and nothing fills it; give it a DEFAULT, or fill it before SET NOT NULL`,
+    fixes: [],
+  });
+}
 
 function report(
   context: RuleContext,

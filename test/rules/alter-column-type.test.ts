@@ -26,6 +26,13 @@ ruleTester(alterColumnType, {
       code: 'ALTER TABLE customers ALTER COLUMN name TYPE varchar(200);\nALTER TABLE customers ALTER COLUMN email TYPE text, ALTER COLUMN bio TYPE varchar;\n',
     },
     {
+      // PGlite: relfilenode unchanged for each (a domain that checks nothing stores its base type).
+      name: 'to and from domains over binary-compatible types that check nothing',
+      path,
+      files: golang('CREATE DOMAIN long_text AS text;\nCREATE DOMAIN short_name AS varchar(200);\n'),
+      code: 'ALTER TABLE customers ALTER COLUMN email TYPE long_text;\nALTER TABLE customers ALTER COLUMN name TYPE short_name;\nALTER TABLE customers ALTER COLUMN name TYPE text;\n',
+    },
+    {
       name: 'numeric with more precision and the same scale, or unconstrained',
       path,
       files: golang(),
@@ -90,6 +97,14 @@ ruleTester(alterColumnType, {
     },
   ],
   invalid: [
+    {
+      // PostgreSQL checks every row against the domain's CHECK.
+      name: 'to a domain that checks its values',
+      path,
+      files: golang("CREATE DOMAIN email_address AS text CHECK (VALUE LIKE '%@%');\n"),
+      code: 'ALTER TABLE customers ALTER COLUMN email TYPE email_address;\n',
+      errors: [{ message: /^Changing customers\.email from varchar\(255\) to email_address rewrites/ }],
+    },
     {
       name: 'golang-migrate: integer to bigint',
       path,

@@ -3,6 +3,7 @@ import type { PgNode } from '../parse/sql';
 import type { SourceRange } from '../findings';
 import type { FileGroup } from '../project';
 import {
+  key,
   tableKey,
   type Column,
   type Constraint,
@@ -464,3 +465,13 @@ function snakeName(name: string): string {
   return snake;
 }
 const snakeCache = new Map<string, string>();
+
+/** An enum or domain by the name a type was written with (qualified, else the first by that name). */
+export function findUserType<T extends { schema: string; name: string }>(
+  map: Map<string, T>,
+  type: { name: string; schema?: string },
+): T | undefined {
+  if (type.schema) return map.get(key(type.schema, type.name));
+  for (const t of map.values()) if (t.name === type.name) return t;
+  return undefined;
+}

@@ -1,8 +1,8 @@
 import type { Fix, SourceRange } from '../findings';
 import { editableInPlace, insertAt, quoteIdent, quoteLiteral, tableRef } from '../fixes/sql';
 import { typeFromNode } from '../model/build-sql';
-import { indexesOf } from '../model/queries';
-import { key, type Domain, type EnumType, type QualifiedName, type SchemaModel } from '../model/schema';
+import { findUserType, indexesOf } from '../model/queries';
+import { type Domain, type EnumType, type QualifiedName, type SchemaModel } from '../model/schema';
 import { statementTokens, type PgNode } from '../parse/sql';
 import { columnsLabel } from './messages';
 import {
@@ -368,15 +368,6 @@ function isNullConstant(node: PgNode | undefined): boolean {
   let n = node;
   while (n?.TypeCast) n = n.TypeCast.arg;
   return n?.A_Const?.isnull === true;
-}
-
-function findUserType<T extends { schema: string; name: string }>(
-  map: Map<string, T>,
-  type: { name: string; schema?: string },
-): T | undefined {
-  if (type.schema) return map.get(key(type.schema, type.name));
-  for (const t of map.values()) if (t.name === type.name) return t;
-  return undefined;
 }
 
 /**

@@ -1,4 +1,6 @@
 import { typeFromNode } from '../model/build-sql';
+import type { SchemaModel } from '../model/schema';
+import { findUserType } from '../model/queries';
 import type { PgNode } from '../parse/sql';
 import {
   alterCommandRanges,
@@ -50,7 +52,11 @@ export const alterColumnType: Rule = {
         const next = typeFromNode(def.typeName as PgNode);
         const before = columnBefore(steps, index, column).type;
         const utc = utcSession(steps, index);
-        if (before && !def.collClause && keepsValues(column, def) && !needsRewrite(before, next, utc)) return;
+        // Through domains: what is stored is the base type; a target domain that checks its values
+        // (a CHECK, NOT NULL) makes PostgreSQL read every row.
+        const from = before && storedType(context.model, before, false);
+        const to = storedType(context.model, next, true);
+        if (from && to && !def.collClause && keepsValues(column, def) && !needsRewrite(from, to, utc)) return;
         const label = `${target.name.name}.${column}`;
         const lock = `${target.name.name} and its indexes under an ACCESS EXCLUSIVE lock`;
         // PostgreSQL converts between timestamp and timestamptz in place when the session's zone is UTC.
@@ -66,6 +72,25 @@ export const alterColumnType: Rule = {
     });
   },
 };
+
+/**
+ * The type a column of type `t` stores: a domain's base type (undefined for a target domain that
+ * checks its values, whose rows PostgreSQL must read).
+ */
+function storedType(model: SchemaModel, t: TypeInfo, target: boolean): TypeInfo | undefined {
+  const domain = t.arrayDims === 0 ? findUserType(model.domains, t) : undefined;
+  if (!domain) return t;
+  if (target && (domain.checks.length > 0 || domain.notNull)) return undefined;
+  const base = domain.baseType;
+  const { schema: _, ...rest } = t;
+  return {
+    ...rest,
+    name: base.name,
+    modifiers: base.modifiers,
+    arrayDims: base.arrayDims,
+    ...(base.schema ? { schema: base.schema } : {}),
+  };
+}
 
 /** No USING, or a USING that hands over the column itself (`USING c`, `USING c::text`). */
 function keepsValues(column: string, def: PgNode): boolean {

@@ -1417,6 +1417,9 @@ class SqlModelBuilder {
             delete c.default;
             delete c.defaultNode;
           }
+          // A serial is an integer with its sequence as DEFAULT: without that DEFAULT it numbers
+          // nothing, and is a plain integer column.
+          if (c.serial && !/\bnextval\s*\(/i.test(c.default ?? '')) delete c.serial;
         }
         break;
       case 'AT_AddIdentity':

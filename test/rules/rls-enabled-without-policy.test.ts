@@ -11,6 +11,13 @@ ruleTester(rlsEnabledWithoutPolicy, {
   valid: [
     tenants + projects + 'ALTER TABLE projects ENABLE ROW LEVEL SECURITY;\n' + policy,
     {
+      // Queries through events get the parent's policy; the partition is only closed to direct reads.
+      name: 'a partition closed to direct access under a parent whose policy serves the queries',
+      code:
+        tenants +
+        "CREATE TABLE events (id bigint, tenant_id uuid NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);\nCREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\nALTER TABLE events ENABLE ROW LEVEL SECURITY;\nCREATE POLICY tenant_isolation ON events USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);\nALTER TABLE events_2025 ENABLE ROW LEVEL SECURITY;",
+    },
+    {
       name: 'no row level security at all is tenant-table-without-rls’s concern',
       code: tenants + projects,
     },

@@ -1,3 +1,4 @@
+import { isPartition, partitionRoot } from '../model/queries';
 import { hasPermissivePolicy, isTenantTable, policiesOf, tenantColumn } from '../model/tenancy';
 import type { Rule } from './rule';
 import { tableStatementEdit } from '../fixes/sql';
@@ -29,6 +30,10 @@ export const rlsEnabledWithoutPolicy: Rule = {
       if (!table.rls.enabled || !table.rls.enabledAt) continue;
       const policies = policiesOf(model, table);
       if (hasPermissivePolicy(policies)) continue;
+      // A partition closed to direct reads while its parent's policies serve every query through
+      // the parent (PostgreSQL applies the parent's policies there): nothing looks empty.
+      const root = isPartition(table) ? partitionRoot(model, table) : table;
+      if (root !== table && root.rls.enabled && hasPermissivePolicy(policiesOf(model, root))) continue;
       const column = isTenantTable(model, table, config) ? tenantColumn(table, config) : undefined;
       const fixes =
         column && column.type.name !== 'unknown'

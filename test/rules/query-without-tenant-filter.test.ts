@@ -37,6 +37,12 @@ ruleTester(queryWithoutTenantFilter, {
       ),
     },
     {
+      name: 'MERGE whose ON keeps the target to the tenant',
+      ...q(
+        'MERGE INTO orders o USING (VALUES ($2::bigint, 0)) AS s (id, total) ON o.id = s.id AND o.tenant_id = $1\nWHEN MATCHED THEN UPDATE SET total = s.total;',
+      ),
+    },
+    {
       name: 'an alias-qualified predicate',
       ...q('SELECT o.id, o.total FROM orders AS o WHERE o.id = $1 AND o.tenant_id = $2;'),
     },
@@ -202,6 +208,20 @@ ruleTester(queryWithoutTenantFilter, {
       },
       code: 'DELETE FROM notes;',
       errors: [{ message: /^Query deletes from notes without a tenant filter/ }],
+      output: null,
+    },
+    {
+      name: 'MERGE matched on the key alone: it updates every tenant’s rows',
+      ...q(
+        'MERGE INTO orders o USING (VALUES ($1::bigint, 0)) AS s (id, total) ON o.id = s.id\nWHEN MATCHED THEN UPDATE SET total = s.total;',
+      ),
+      errors: [{ message: /^Query updates orders without a tenant filter/, line: 1, text: 'orders' }],
+      output: null,
+    },
+    {
+      name: 'COPY of a whole tenant table',
+      ...q('COPY orders TO STDOUT;'),
+      errors: [{ message: /^Query reads orders without a tenant filter/, text: 'orders' }],
       output: null,
     },
     {

@@ -70,6 +70,10 @@ interface Query {
  */
 function executedQuery(kind: string, node: PgNode): Query | undefined {
   if (QUERY_KINDS.has(kind)) return { kind, node };
+  // COPY t TO …: every row of the table, as SELECT * FROM t reads them.
+  if (kind === 'CopyStmt' && node.relation && !node.is_from && !node.query) {
+    return { kind: 'SelectStmt', node: { fromClause: [{ RangeVar: node.relation }], targetList: [] } };
+  }
   if (
     kind === 'ExplainStmt' ||
     kind === 'PrepareStmt' ||
@@ -80,7 +84,7 @@ function executedQuery(kind: string, node: PgNode): Query | undefined {
   }
   return undefined;
 }
-const QUERY_KINDS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt']);
+const QUERY_KINDS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
 
 /** `{ SelectStmt: {…} }` → its kind and node. */
 function unwrap(node: PgNode | undefined): Query | undefined {
@@ -273,6 +277,10 @@ class StatementCheck {
       const command = query.kind === 'UpdateStmt' ? 'update' : 'delete';
       add([{ RangeVar: n.relation }], command);
       add((query.kind === 'UpdateStmt' ? n.fromClause : n.usingClause) as PgNode[] | undefined, 'select');
+    } else if (query.kind === 'MergeStmt') {
+      // MERGE INTO target USING source ON …: the rows it updates or deletes are those ON matches.
+      add([{ RangeVar: n.relation }], 'update');
+      add([n.sourceRelation as PgNode], 'select');
     } else {
       add(n.fromClause as PgNode[] | undefined, 'select');
     }
@@ -280,7 +288,7 @@ class StatementCheck {
 
     const output = this.outputOf(query, level);
     const facts: Facts = { values: new Set(), edges: [] };
-    this.collect(n.whereClause as PgNode | undefined, level, all, facts);
+    this.collect((n.whereClause ?? n.joinCondition) as PgNode | undefined, level, all, facts);
     // WHERE CURRENT OF: the row the cursor is on, which the cursor's own query chose.
     if (n.whereClause?.CurrentOfExpr) {
       for (const s of all) if (s.command === 'update' || s.command === 'delete') facts.values.add(s);

@@ -1,4 +1,4 @@
-import type { Fix } from '../findings';
+import type { Fix, SourceRange } from '../findings';
 import { editableInPlace, quoteIdent } from '../fixes/sql';
 import { columnRefs, constraintNameFor, searchOrder, truncateName } from '../model/build-sql';
 import { key, tableKey, type QualifiedName, type SchemaModel, type Table } from '../model/schema';
@@ -93,6 +93,13 @@ function addedEmpty(steps: readonly MigrationStep[], index: number, column: stri
   return false;
 }
 
+/** The ALTER TABLE's command, or the whole statement when its commands cannot be told apart. */
+function commandRange(step: MigrationStep, cmdIndex: number): SourceRange {
+  return (
+    alterCommandRanges(step)[cmdIndex] ?? { file: step.file, start: step.stmt.start, end: step.stmt.end }
+  );
+}
+
 function reportEmpty(
   context: RuleContext,
   step: MigrationStep,
@@ -100,14 +107,9 @@ function reportEmpty(
   cmdIndex: number,
   column: string,
 ): void {
-  const range = alterCommandRanges(step)[cmdIndex] ?? {
-    file: step.file,
-    start: step.stmt.start,
-    end: step.stmt.end,
-  };
   const label = columnsLabel(table.name, [column]);
   context.report({
-    range,
+    range: commandRange(step, cmdIndex),
     severity: 'error',
     message: `Setting ${label} NOT NULL fails when ${table.name} has rows: the column was just added without a DEFAULT and nothing fills it; give it a DEFAULT, or fill it before SET NOT NULL`,
     fixes: [],
@@ -122,11 +124,7 @@ function report(
   cmdIndex: number,
   column: string,
 ): void {
-  const range = alterCommandRanges(step)[cmdIndex] ?? {
-    file: step.file,
-    start: step.stmt.start,
-    end: step.stmt.end,
-  };
+  const range = commandRange(step, cmdIndex);
   const fixes: Fix[] = [];
   // Split statements only help where each commits on its own: in one transaction (the tool's, the
   // file's, or a file sent as one query), the ADD CONSTRAINT's lock is held through the VALIDATE,

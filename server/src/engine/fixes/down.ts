@@ -770,9 +770,13 @@ export class DownWriter {
       }
       case 'CommentStmt':
         if (facts.createdHere) return [];
+        // Its object is written as the up wrote it: with another search_path than the down's, the
+        // name would not be found (or would name something else).
+        if (!onDefaultPath(event)) return todo();
         return this.invertComment(event, facts) ?? todo();
       case 'GrantStmt':
       case 'GrantRoleStmt':
+        if (!onDefaultPath(event)) return todo();
         return (n.is_grant ? revokeOf(event) : undefined) ?? todo();
       case 'CreateRoleStmt':
         return n.role ? [`DROP ROLE ${quoteIdent(n.role)};`] : todo();

@@ -60,6 +60,13 @@ ruleTester(createIndexNonConcurrently, {
       code: 'CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\nCREATE INDEX CONCURRENTLY orders_placed_at_idx ON orders (placed_at);\n',
     },
     {
+      // VACUUM is on Flyway's list of statements it runs outside a transaction.
+      name: 'Flyway: CONCURRENTLY beside a VACUUM, both outside a transaction',
+      path: 'db/migration/V2__orders_indexes.sql',
+      files: flyway,
+      code: 'CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\nVACUUM orders;\n',
+    },
+    {
       name: 'Flyway with executeInTransaction=false runs statement by statement',
       path: 'db/migration/V2__orders_customer.sql',
       files: flyway,
@@ -271,6 +278,16 @@ ruleTester(createIndexNonConcurrently, {
             '-- migrate:up\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);\n\n-- migrate:down\nDROP INDEX orders_customer_id_idx;\n',
         },
       ],
+    },
+    {
+      // ANALYZE parses as a VacuumStmt, but Flyway runs it in a transaction like any statement.
+      name: 'Flyway: CONCURRENTLY beside an ANALYZE is a mix Flyway refuses',
+      path: 'db/migration/V2__orders_customer.sql',
+      files: flyway,
+      code: 'CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\nANALYZE orders;\n',
+      errors: [{ message: /^CREATE INDEX CONCURRENTLY cannot run inside a transaction block: Flyway/ }],
+      output:
+        '-- flyway:executeInTransaction=false\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\nANALYZE orders;\n',
     },
     {
       name: 'Flyway refuses to mix CONCURRENTLY with other statements: executeInTransaction=false (preferred)',

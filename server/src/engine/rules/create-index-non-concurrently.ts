@@ -76,6 +76,9 @@ function flywayRunsOutsideTransaction(step: MigrationStep): boolean {
     case 'ReindexStmt':
       return ['REINDEX_OBJECT_SCHEMA', 'REINDEX_OBJECT_DATABASE', 'REINDEX_OBJECT_SYSTEM'].includes(n.kind);
     case 'VacuumStmt':
+      // ANALYZE parses as a VacuumStmt, but only VACUUM is on Flyway's list: ANALYZE runs in a
+      // transaction like any statement.
+      return n.is_vacuumcmd === true;
     case 'AlterSystemStmt':
     case 'CreatedbStmt':
     case 'DropdbStmt':

@@ -4,6 +4,7 @@ import { foreignKeysTo, indexesOf } from '../model/queries';
 import { nodeKey } from '../model/build-sql';
 import type { Index, IndexElement, SchemaModel, Table } from '../model/schema';
 import { modelEditor } from '../prisma/fixes';
+import type { PgNode } from '../parse/sql';
 import type { FileGroup } from '../project';
 import { indexLabel } from './messages';
 import type { Rule, RuleContext } from './rule';
@@ -177,27 +178,44 @@ function namedLater(model: SchemaModel, index: Index): boolean {
     if (!n || typeof n !== 'object') return false;
     return Object.values(n).some(names);
   };
-  return history.slice(at + 1).some(
-    (e) =>
-      NAMING_KINDS.has(e.kind) &&
-      // ALTER INDEX … is an ALTER TABLE on the index; CLUSTER ON one on its table.
-      (e.kind !== 'AlterTableStmt' ||
-        [index.name, index.table.name].includes(e.node.relation?.relname as string)) &&
-      names(e.node),
-  );
+  const onIndex = (rv: PgNode | undefined) => rv?.relname === index.name;
+  for (let i = at + 1; i < history.length; i++) {
+    const n = history[i].node;
+    switch (history[i].kind) {
+      case 'CommentStmt':
+        if (n.objtype === 'OBJECT_INDEX' && names(n.object)) return true;
+        break;
+      case 'DropStmt':
+        if (n.removeType === 'OBJECT_INDEX' && names(n.objects)) return true;
+        break;
+      case 'RenameStmt':
+      case 'AlterObjectSchemaStmt':
+      case 'AlterObjectDependsStmt':
+        if ((n.renameType ?? n.objectType) === 'OBJECT_INDEX' && onIndex(n.relation)) return true;
+        break;
+      case 'ReindexStmt':
+        if (n.kind === 'REINDEX_OBJECT_INDEX' && onIndex(n.relation)) return true;
+        break;
+      case 'ClusterStmt':
+        if (n.indexname === index.name) return true;
+        break;
+      case 'AlterTableStmt':
+        // ALTER INDEX … is an ALTER TABLE on the index; CLUSTER ON one on its table.
+        if (onIndex(n.relation)) return true;
+        if (
+          n.relation?.relname === index.table.name &&
+          ((n.cmds ?? []) as PgNode[]).some(
+            (c) => c.AlterTableCmd?.subtype === 'AT_ClusterOn' && c.AlterTableCmd.name === index.name,
+          )
+        )
+          return true;
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
 }
-
-/** Statements that can name an index. */
-const NAMING_KINDS = new Set([
-  'AlterTableStmt',
-  'AlterObjectDependsStmt',
-  'AlterObjectSchemaStmt',
-  'ClusterStmt',
-  'CommentStmt',
-  'DropStmt',
-  'ReindexStmt',
-  'RenameStmt',
-]);
 
 function referencedByForeignKey(model: SchemaModel, table: Table, index: Index): boolean {
   const columns = index.elements.map((e) => e.column);

@@ -88,6 +88,17 @@ ruleTester(foreignKeyWithoutIndex, {
         "SELECT pg_catalog.set_config('search_path', '', false);\nCREATE TABLE public.parent (id bigint PRIMARY KEY);\nCREATE TABLE public.child (id bigint PRIMARY KEY, parent_id bigint);\nALTER TABLE ONLY public.child ADD CONSTRAINT child_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES public.parent(id) ON DELETE CASCADE;\nCREATE INDEX child_parent_id_idx ON public.child (parent_id);\n",
     },
     {
+      // Right after the CREATE TABLE, `ON purchases` would name a table that does not exist yet.
+      name: 'a table renamed after its foreign key: the index follows the rename',
+      code:
+        customers +
+        'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id) ON DELETE CASCADE);\nALTER TABLE orders RENAME TO purchases;\n',
+      errors: [{ message: 'Foreign key purchases.customer_id has no index' }],
+      output:
+        customers +
+        'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id) ON DELETE CASCADE);\nALTER TABLE orders RENAME TO purchases;\nCREATE INDEX purchases_customer_id_idx ON purchases (customer_id);\n',
+    },
+    {
       name: 'the last statement of the file without its `;`: the fix adds it',
       code:
         customers +

@@ -59,9 +59,17 @@ export const foreignKeyWithoutIndex: Rule = {
           fixes: [
             {
               title: `Add index on ${table.name} (${fk.columns.join(', ')})`,
-              // After the foreign key's statement; at the end of the newest migration when that
-              // one has run already.
-              edits: [tableStatementEdit(context, table, sql, fk.origin.statement)],
+              // After the foreign key's statement (after the table's last one when a later statement
+              // renamed or moved it: the index names the table as it is now); at the end of the
+              // newest migration when that one has run already.
+              edits: [
+                tableStatementEdit(
+                  context,
+                  table,
+                  sql,
+                  renamedSince(model, table, fk) ? undefined : fk.origin.statement,
+                ),
+              ],
               preferred: true,
             },
           ],
@@ -105,4 +113,20 @@ function reportPrisma(
         : `Foreign key ${label} has no index`,
     fixes,
   });
+}
+
+/** A statement after the foreign key's renamed the table or moved it to another schema. */
+function renamedSince(model: SchemaModel, table: Table, fk: Constraint): boolean {
+  const history = model.history ?? [];
+  const at = fk.origin.statement;
+  const i = history.findIndex((e) => e.file === at.file && e.stmt.start === at.start);
+  if (i < 0) return false;
+  return history
+    .slice(i + 1)
+    .some(
+      (e) =>
+        ((e.kind === 'RenameStmt' && e.node.renameType === 'OBJECT_TABLE') ||
+          e.kind === 'AlterObjectSchemaStmt') &&
+        e.tables.some((t) => t.table === table),
+    );
 }

@@ -131,11 +131,24 @@ export class ByteMap {
 
 /** Number of elements <= value in a sorted array. */
 function countAtMost(sorted: number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
+  return partitionPoint(sorted, (v) => v <= value);
+}
+
+/**
+ * A binary search: the index of the first item of `items[from, to)` for which `before` is false,
+ * when it holds for a leading run of them and for none after (`to` when it holds for all).
+ */
+export function partitionPoint<T>(
+  items: readonly T[],
+  before: (item: T) => boolean,
+  from = 0,
+  to = items.length,
+): number {
+  let lo = from;
+  let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (sorted[mid] <= value) lo = mid + 1;
+    if (before(items[mid])) lo = mid + 1;
     else hi = mid;
   }
   return lo;

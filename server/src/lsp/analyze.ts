@@ -14,7 +14,7 @@ import { tableKey, type Constraint, type SchemaModel, type Table } from '../engi
 import type { SourceFile } from '../engine/project';
 import { allRules } from '../engine/rules';
 import type { Rule } from '../engine/rules/rule';
-import { LineIndex } from '../engine/text';
+import { LineIndex, partitionPoint } from '../engine/text';
 import { verifyProject } from '../engine/verify';
 import type { SyntaxErrorInfo } from '../engine/lint';
 import type { CardColumn, LintRequest, Loc, TableCard, UnitCards, UnitResult } from './protocol';
@@ -369,13 +369,7 @@ function addForeignKeyTargets(findings: Finding[], model: SchemaModel): void {
     const list = byFile.get(f.file);
     if (!list) continue;
     // The statement holding the finding's start: the last one starting at or before it.
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid].statement.start <= f.start) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = partitionPoint(list, (x) => x.statement.start <= f.start);
     if (lo === 0) continue;
     const start = list[lo - 1].statement.start;
     let first = lo - 1;

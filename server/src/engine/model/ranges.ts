@@ -12,6 +12,7 @@
 import type { SourceRange } from '../findings';
 import type { ColumnType, Origin } from './schema';
 import { Lexer } from '../parse/scan';
+import { partitionPoint } from '../text';
 import {
   cachedStatementTokens,
   scannerStats,
@@ -49,15 +50,7 @@ export class StatementText {
 
   /** Index of the first token that starts at or after `offset`. */
   tokenIndexAt(offset: number): number {
-    const tokens = this.tokens;
-    let lo = 0;
-    let hi = tokens.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (tokens[mid].start < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return partitionPoint(this.tokens, (t) => t.start < offset);
   }
 
   /**

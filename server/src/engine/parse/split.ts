@@ -8,6 +8,8 @@
  * bodies. The real parser then parses what this splitter hands it.
  */
 
+import { partitionPoint } from '../text';
+
 export interface Segment {
   /** UTF-16 offset of the segment's first character (right after the previous terminator). */
   start: number;
@@ -298,14 +300,8 @@ function endsCopyFromStdin(text: string, start: number, semicolon: number): bool
 
 /** Index of the last segment whose `;` is before `offset` (segments without one are skipped), or -1. */
 function lastSegmentEndingBefore(segments: readonly Segment[], offset: number): number {
-  let lo = 0;
-  let hi = segments.length;
   // Segments are in order: the first that starts at or after `offset` bounds the search.
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (segments[mid].start < offset) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = partitionPoint(segments, (s) => s.start < offset);
   for (let i = lo - 1; i >= 0; i--)
     if (segments[i].semicolon >= 0 && segments[i].semicolon < offset) return i;
   return -1;

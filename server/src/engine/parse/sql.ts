@@ -5,7 +5,7 @@
  * turned into UTF-16 offsets here, and nowhere else.
  */
 import * as pg from './pg';
-import { ByteMap } from '../text';
+import { ByteMap, partitionPoint } from '../text';
 import {
   blankOut,
   commonPrefix,
@@ -191,14 +191,7 @@ export function reparseSql(text: string, previous: ParsedSql): ParsedSql {
 
 /** Index of the first statement that starts at or after `offset`. */
 function firstStatementFrom(stmts: readonly SqlStatement[], offset: number): number {
-  let lo = 0;
-  let hi = stmts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (stmts[mid].start < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return partitionPoint(stmts, (s) => s.start < offset);
 }
 
 /**
@@ -450,14 +443,12 @@ function codePointsToUnits(text: string, from: number, cp: number): number {
 
 /** Index of the segment that holds `offset` (the last one when past the end), from `first` on. */
 function segmentIndexAt(segments: Segment[], offset: number, first: number): number {
-  let lo = first;
-  let hi = segments.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (offset < segmentEnd(segments[mid])) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
+  return partitionPoint(
+    segments,
+    (s) => segmentEnd(s) <= offset,
+    first,
+    Math.max(first, segments.length - 1),
+  );
 }
 
 /** Skips whitespace and comments (PostgreSQL's statement locations can start before either). */

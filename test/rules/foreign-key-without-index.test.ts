@@ -99,6 +99,18 @@ ruleTester(foreignKeyWithoutIndex, {
         'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id) ON DELETE CASCADE);\nALTER TABLE orders RENAME TO purchases;\nCREATE INDEX purchases_customer_id_idx ON purchases (customer_id);\n',
     },
     {
+      name: 'a table moved to another schema after its foreign key: the index follows the move',
+      code:
+        'CREATE SCHEMA app;\n' +
+        customers +
+        'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id) ON DELETE CASCADE);\nALTER TABLE orders SET SCHEMA app;\n',
+      errors: [{ message: 'Foreign key orders.customer_id has no index' }],
+      output:
+        'CREATE SCHEMA app;\n' +
+        customers +
+        'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id) ON DELETE CASCADE);\nALTER TABLE orders SET SCHEMA app;\nCREATE INDEX orders_customer_id_idx ON app.orders (customer_id);\n',
+    },
+    {
       name: 'the last statement of the file without its `;`: the fix adds it',
       code:
         customers +

@@ -564,6 +564,9 @@ class SqlModelBuilder {
       case 'IndexStmt':
         if (n.relation?.relname) at(this.resolve(n.relation));
         break;
+      case 'AlterObjectSchemaStmt':
+        if (n.objectType === 'OBJECT_TABLE' && n.relation?.relname) at(this.resolve(n.relation));
+        break;
       case 'RenameStmt':
         if (
           n.relation?.relname &&

@@ -321,6 +321,15 @@ ruleTester(setNotNullValidating, {
       output: null,
     },
     {
+      // The domain's DEFAULT fills every row: not the error of a column added empty.
+      name: 'a column added with a domain that has a DEFAULT is not empty',
+      ...numbered,
+      code: "CREATE DOMAIN channel_name AS text DEFAULT 'web';\nALTER TABLE orders ADD COLUMN channel channel_name;\nALTER TABLE orders ALTER COLUMN channel SET NOT NULL;\n",
+      errors: [{ message: /^Setting orders\.channel NOT NULL scans the whole table/, line: 3 }],
+      output:
+        "CREATE DOMAIN channel_name AS text DEFAULT 'web';\nALTER TABLE orders ADD COLUMN channel channel_name;\nALTER TABLE orders ADD CONSTRAINT orders_channel_not_null_check CHECK (channel IS NOT NULL) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_channel_not_null_check;\nALTER TABLE orders ALTER COLUMN channel SET NOT NULL;\nALTER TABLE orders DROP CONSTRAINT orders_channel_not_null_check;\n",
+    },
+    {
       name: 'a column added without a DEFAULT, then set NOT NULL with no backfill between',
       ...numbered,
       code: 'ALTER TABLE orders ADD COLUMN channel text;\nALTER TABLE orders ALTER COLUMN channel SET NOT NULL;\n',

@@ -374,7 +374,7 @@ function isNullConstant(node: PgNode | undefined): boolean {
  * Whether the domain has a default at this step (the model keeps a domain's NOT NULL and CHECKs,
  * not its DEFAULT): the last CREATE DOMAIN / ALTER DOMAIN … SET | DROP DEFAULT before it.
  */
-function domainHasDefault(steps: readonly MigrationStep[], before: number, domain: Domain): boolean {
+export function domainHasDefault(steps: readonly MigrationStep[], before: number, domain: Domain): boolean {
   let has = false;
   for (let i = 0; i < before; i++) {
     const step = steps[i];

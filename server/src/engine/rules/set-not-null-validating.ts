@@ -1,6 +1,8 @@
 import type { Fix, SourceRange } from '../findings';
 import { editableInPlace, quoteIdent } from '../fixes/sql';
-import { columnRefs, constraintNameFor, searchOrder, truncateName } from '../model/build-sql';
+import { columnRefs, constraintNameFor, searchOrder, truncateName, typeFromNode } from '../model/build-sql';
+import { findUserType } from '../model/queries';
+import { domainHasDefault } from './add-column-not-null-without-default';
 import { key, tableKey, type QualifiedName, type SchemaModel, type Table } from '../model/schema';
 import type { PgNode } from '../parse/sql';
 import { columnsLabel } from './messages';
@@ -52,7 +54,8 @@ export const setNotNullValidating: Rule = {
           if (cmd.subtype !== 'AT_SetNotNull' || typeof cmd.name !== 'string') return;
           const state = tables.at(target);
           if (!target.existing || state.notNull.has(cmd.name) || state.provenNotNull(cmd.name)) return;
-          if (addedEmpty(steps, index, cmd.name)) reportEmpty(context, step, target.name, i, cmd.name);
+          if (addedEmpty(context.model, steps, index, cmd.name))
+            reportEmpty(context, step, target.name, i, cmd.name);
           else report(context, step, target.name, cmds, i, cmd.name);
         });
       }
@@ -66,7 +69,12 @@ export const setNotNullValidating: Rule = {
  * DEFAULT, identity, generated expression or serial), and no UPDATE of the file set it since: every
  * row holds NULL, so SET NOT NULL fails on a table with rows, whatever the CHECK.
  */
-function addedEmpty(steps: readonly MigrationStep[], index: number, column: string): boolean {
+function addedEmpty(
+  model: SchemaModel,
+  steps: readonly MigrationStep[],
+  index: number,
+  column: string,
+): boolean {
   const step = steps[index];
   const table = tableKey(step.tables[0].name);
   for (let j = index; j >= 0 && steps[j].file === step.file; j--) {
@@ -87,8 +95,11 @@ function addedEmpty(steps: readonly MigrationStep[], index: number, column: stri
     const filled = ((def.constraints ?? []) as PgNode[]).some((c) =>
       ['CONSTR_DEFAULT', 'CONSTR_IDENTITY', 'CONSTR_GENERATED'].includes(c.Constraint?.contype as string),
     );
-    const names = ((def.typeName?.names ?? []) as PgNode[]).map((n) => n.String?.sval as string);
-    return !filled && !(names.length === 1 && SERIAL_TYPES.has(names[0]));
+    const type = def.typeName ? typeFromNode(def.typeName as PgNode) : undefined;
+    if (filled || type?.serial) return false;
+    // A domain's DEFAULT fills the rows too.
+    const domain = type && type.arrayDims === 0 ? findUserType(model.domains, type) : undefined;
+    return !(domain && domainHasDefault(steps, j, domain));
   }
   return false;
 }

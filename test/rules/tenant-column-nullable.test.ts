@@ -89,6 +89,20 @@ ruleTester(tenantColumnNullable, {
       ],
     },
     {
+      // Its columns are the query's: NOT NULL or REFERENCES written there would land in the SELECT.
+      name: 'a table made by CREATE TABLE … AS SELECT: no NOT NULL fix, the foreign key as an ALTER TABLE',
+      code:
+        tenants +
+        'CREATE TABLE src (id bigint PRIMARY KEY, tenant_id uuid NOT NULL REFERENCES tenants (id));\nCREATE TABLE snap AS SELECT id, tenant_id FROM src;\n',
+      errors: [
+        { message: 'Tenant column snap.tenant_id is nullable' },
+        { message: 'Tenant column snap.tenant_id has no foreign key to tenants' },
+      ],
+      output:
+        tenants +
+        'CREATE TABLE src (id bigint PRIMARY KEY, tenant_id uuid NOT NULL REFERENCES tenants (id));\nCREATE TABLE snap AS SELECT id, tenant_id FROM src;\nALTER TABLE snap ADD FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE RESTRICT;\n',
+    },
+    {
       name: 'nullable and without a foreign key: two findings, whose fixes combine',
       code: tenants + 'CREATE TABLE projects (id bigint PRIMARY KEY, tenant_id uuid, name text NOT NULL);',
       errors: [

@@ -56,14 +56,12 @@ export const booleanNullable: Rule = {
       const label = columnLabel(table, column);
       const range = column.origin.range;
       const addDefault = !hasDefault(column);
-      // A CREATE TABLE … AS SELECT has no column definitions to write into.
-      const edits =
-        editableInPlace(group, range.file) && !table.fromQuery
-          ? columnDefinitionEdits(context, column, {
-              notNull: true,
-              ...(addDefault ? { default: 'false' } : {}),
-            })
-          : undefined;
+      const edits = editableInPlace(group, range.file)
+        ? columnDefinitionEdits(context, table, column, {
+            notNull: true,
+            ...(addDefault ? { default: 'false' } : {}),
+          })
+        : undefined;
       context.report({
         range,
         message: `Column ${label} is a nullable boolean`,

@@ -118,9 +118,8 @@ function defaultFix(
   const range = column.origin.range;
   const edits = column.prisma
     ? requiredFieldEdits(context.fileText, table, column.prisma.field, add)
-    : // A CREATE TABLE … AS SELECT has no column definitions to write into.
-      editableInPlace(context.group, range.file) && !table.fromQuery
-      ? columnDefinitionEdits(context, column, add)
+    : editableInPlace(context.group, range.file)
+      ? columnDefinitionEdits(context, table, column, add)
       : undefined;
   return edits ? [{ title, edits, preferred: true }] : [];
 }

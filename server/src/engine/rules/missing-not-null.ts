@@ -65,14 +65,14 @@ export const missingNotNull: Rule = {
         }
         const label = columnLabel(table, column);
         const range = column.origin.range;
-        // A CREATE TABLE … AS SELECT has no column definitions to write into. A column an ALTER
-        // TABLE adds to a table an earlier file made (it may hold rows) cannot be added NOT NULL
-        // without a DEFAULT: the statement would fail (add-column-not-null-without-default).
+        // A column an ALTER TABLE adds to a table an earlier file made (it may hold rows) cannot be
+        // added NOT NULL without a DEFAULT: the statement would fail
+        // (add-column-not-null-without-default).
         const addedToExisting =
           column.origin.statement.file !== table.origin.statement.file && !hasDefault(column);
         const edits =
-          editableInPlace(group, range.file) && !table.fromQuery && !addedToExisting
-            ? columnDefinitionEdits(context, column, { notNull: true })
+          editableInPlace(group, range.file) && !addedToExisting
+            ? columnDefinitionEdits(context, table, column, { notNull: true })
             : undefined;
         context.report({
           range,
@@ -177,9 +177,12 @@ const VALUE_CONTEXT = new Set([
  */
 export function columnDefinitionEdits(
   context: RuleContext,
+  table: Table,
   column: Column,
   add: { notNull?: boolean; default?: string },
 ): TextEdit[] | undefined {
+  // A CREATE TABLE … AS SELECT has no column definitions to write into.
+  if (table.fromQuery) return undefined;
   const range = column.origin.range;
   const text = context.fileText(range.file).slice(range.start, range.end);
   const tokens = scanText(text);

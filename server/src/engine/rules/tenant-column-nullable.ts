@@ -54,7 +54,7 @@ export const tenantColumnNullable: Rule = {
       const label = columnsLabel(table.name, [column.name]);
       // Two problems, two findings: each fix then resolves its own (both insert after the definition).
       if (!effectivelyNotNull(model, table, column)) {
-        const edits = notNullEdits(context, column);
+        const edits = notNullEdits(context, table, column);
         // ON DELETE SET NULL would then make every delete of a tenant fail: which action instead
         // (RESTRICT, CASCADE) is the user's call, so the fix is offered, never applied unattended.
         const setsNull = foreignKeys(table).some(
@@ -85,10 +85,10 @@ export const tenantColumnNullable: Rule = {
   },
 };
 
-function notNullEdits(context: RuleContext, column: Column): TextEdit[] | undefined {
+function notNullEdits(context: RuleContext, table: Table, column: Column): TextEdit[] | undefined {
   const file = column.origin.range.file;
   if (!file.toLowerCase().endsWith('.sql') || !editableInPlace(context.group, file)) return undefined;
-  return columnDefinitionEdits(context, column, { notNull: true });
+  return columnDefinitionEdits(context, table, column, { notNull: true });
 }
 
 /** `REFERENCES tenants (id) ON DELETE RESTRICT` (preferred: never deletes data) or `CASCADE`. */
@@ -131,7 +131,8 @@ function inlineReferences(
   references: string,
 ): TextEdit | undefined {
   const range = column.origin.range;
-  if (!editableInPlace(context.group, range.file)) return undefined;
+  // A CREATE TABLE … AS SELECT has no column definitions: the ALTER TABLE form then.
+  if (!editableInPlace(context.group, range.file) || table.fromQuery) return undefined;
   const at = columnStatement(table, column);
   if (
     at === tenants.origin.statement ||

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync 
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Finding, Fix, TextEdit } from '../engine/findings';
 import { applyEdits } from '../engine/fixes/apply';
+import { endsStatement } from '../engine/fixes/sql';
 import type { SourceFile } from '../engine/project';
 import { autoFix } from './format/common';
 
@@ -40,8 +41,9 @@ export interface FixOutcome {
 
 /**
  * Whether an edit collides with one already taken in the same file. Two inserts at one point both
- * apply where the point lies between statements (each fix for a table puts its statement after
- * it), unless they insert the same text: two findings asking for the same statement get it once.
+ * apply where the point lies between statements (nothing but white space and comments after the
+ * last `;`: each fix for a table puts its statement after it), unless they insert the same text:
+ * two findings asking for the same statement get it once.
  * Inside a statement, the order of two inserts at one point decides the SQL (` ON DELETE …` after
  * a foreign key, `, created_at …` after the last column): the second waits for the next pass.
  */
@@ -52,22 +54,12 @@ function collides(e: TextEdit, taken: readonly TextEdit[], text: string | undefi
     const tEmpty = t.start === t.end;
     if (eEmpty && tEmpty) {
       if (e.start !== t.start) return false;
-      return e.newText === t.newText || text === undefined || !betweenStatements(text, e.start);
+      return e.newText === t.newText || text === undefined || !endsStatement(text, e.start);
     }
     if (eEmpty) return t.start < e.start && e.start < t.end;
     if (tEmpty) return e.start < t.start && t.start < e.end;
     return e.start < t.end && t.start < e.end;
   });
-}
-
-/** Nothing but white space between the last `;` before `at` (or the file's start) and `at`. */
-function betweenStatements(text: string, at: number): boolean {
-  for (let i = at - 1; i >= 0; i--) {
-    const c = text.charCodeAt(i);
-    if (c === 59) return true; // ;
-    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return false;
-  }
-  return true;
 }
 
 /**

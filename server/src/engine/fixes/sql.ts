@@ -108,7 +108,7 @@ export function insertAfterStatement(
 }
 
 /** The text before `at` ends with `;` (white space and `--` comments aside), or is empty. */
-function endsStatement(text: string, at: number): boolean {
+export function endsStatement(text: string, at: number): boolean {
   let before = text.slice(0, at).trimEnd();
   for (;;) {
     const lineStart = before.lastIndexOf('\n') + 1;

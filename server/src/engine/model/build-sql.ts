@@ -333,20 +333,6 @@ function renamedRefs(node: unknown, from: string, to: string): unknown {
   return out;
 }
 
-/** The expression reads a column named `name`. */
-function readsColumnRef(node: unknown, name: string): boolean {
-  if (Array.isArray(node)) return node.some((n) => readsColumnRef(n, name));
-  if (!node || typeof node !== 'object') return false;
-  const obj = node as Record<string, unknown>;
-  const ref = obj.ColumnRef as PgNode | undefined;
-  if (ref) {
-    const fields = (ref.fields ?? []) as PgNode[];
-    return fields[fields.length - 1]?.String?.sval === name;
-  }
-  for (const k in obj) if (readsColumnRef(obj[k], name)) return true;
-  return false;
-}
-
 /** The smallest `location` in a node's subtree: where its text starts. */
 export function minLocation(node: unknown): number | undefined {
   let min: number | undefined;
@@ -1822,7 +1808,7 @@ class SqlModelBuilder {
         }
       }
       idx.include = swap(idx.include);
-      if (idx.predicateNode && readsColumnRef(idx.predicateNode, from)) {
+      if (idx.predicateNode && columnRefs(idx.predicateNode).includes(from)) {
         idx.predicateNode = renamedRefs(idx.predicateNode, from, to) as PgNode;
       }
     }

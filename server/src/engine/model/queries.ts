@@ -48,6 +48,18 @@ export function foreignKeysTo(
   return byTable(model).referencedBy.get(tableKey(table)) ?? [];
 }
 
+/** The foreign keys that reference the table by columns all among `columns` (never by none). */
+export function foreignKeysToColumns(
+  model: SchemaModel,
+  table: QualifiedName,
+  columns: readonly (string | undefined)[],
+): Constraint[] {
+  return foreignKeysTo(model, table).flatMap(({ constraint }) => {
+    const ref = constraint.references!.columns;
+    return ref.length > 0 && ref.every((c) => columns.includes(c)) ? [constraint] : [];
+  });
+}
+
 interface TableIndex {
   indexes: Map<string, Index[]>;
   triggers: Map<string, Trigger[]>;

@@ -1,6 +1,6 @@
 import type { Fix, RelatedInfo, SourceRange, TextEdit } from '../findings';
 import { editableInPlace, replaceRange } from '../fixes/sql';
-import { foreignKeysTo, indexesOf } from '../model/queries';
+import { foreignKeysToColumns, indexesOf } from '../model/queries';
 import { nodeKey } from '../model/build-sql';
 import type { Index, IndexElement, SchemaModel, Table } from '../model/schema';
 import { modelEditor } from '../prisma/fixes';
@@ -219,10 +219,9 @@ function namedLater(model: SchemaModel, index: Index): boolean {
 
 function referencedByForeignKey(model: SchemaModel, table: Table, index: Index): boolean {
   const columns = index.elements.map((e) => e.column);
-  return foreignKeysTo(model, table).some(({ constraint }) => {
-    const ref = constraint.references!;
-    return ref.columns.length === columns.length && ref.columns.every((col) => columns.includes(col));
-  });
+  return foreignKeysToColumns(model, table, columns).some(
+    (c) => c.references!.columns.length === columns.length,
+  );
 }
 
 /**

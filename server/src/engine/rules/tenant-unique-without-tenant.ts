@@ -12,6 +12,7 @@ import {
   columnStatement,
   findColumn,
   findTable,
+  foreignKeysToColumns,
   foreignKeys,
   hasDefault,
   indexesOf,
@@ -141,15 +142,7 @@ function globallyUnique(context: RuleContext, table: Table, columns: readonly st
 
 /** Some foreign key of the model references these columns of the table (or some of them). */
 function referencedByForeignKey(context: RuleContext, table: Table, columns: readonly string[]): boolean {
-  return [...context.model.tables.values()].some((t) =>
-    foreignKeys(t).some(
-      (fk) =>
-        fk.references !== undefined &&
-        tableKey(fk.references.table) === tableKey(table) &&
-        fk.references.columns.length > 0 &&
-        fk.references.columns.every((c) => columns.includes(c)),
-    ),
-  );
+  return foreignKeysToColumns(context.model, table, columns).length > 0;
 }
 
 function readsColumn(index: Index, column: string): boolean {

@@ -44,6 +44,26 @@ ruleTester(floatForMoney, {
   ],
   invalid: [
     {
+      name: 'a foreign key between float columns, or an operator class of float: no fix',
+      code: 'CREATE TABLE price_points (id bigint PRIMARY KEY, amount double precision NOT NULL UNIQUE);\nCREATE TABLE offers (id bigint PRIMARY KEY, amount double precision REFERENCES price_points (amount));\nCREATE TABLE bids (id bigint PRIMARY KEY, price real NOT NULL);\nCREATE INDEX ON bids (price float4_ops);',
+      errors: [
+        { message: 'Column price_points.amount uses double precision for money' },
+        { message: 'Column offers.amount uses double precision for money' },
+        { message: 'Column bids.price uses real for money' },
+      ],
+      output: null,
+    },
+    {
+      name: 'an index expression and a generated column keep working on numeric: the fix stays',
+      code: 'CREATE TABLE lines (\n  id bigint PRIMARY KEY,\n  quantity int NOT NULL,\n  unit_price double precision NOT NULL,\n  line_total double precision GENERATED ALWAYS AS (unit_price * quantity) STORED\n);\nCREATE INDEX lines_rounded_idx ON lines (round(unit_price)) WHERE unit_price > 0;',
+      errors: [
+        { message: 'Column lines.unit_price uses double precision for money' },
+        { message: 'Column lines.line_total uses double precision for money' },
+      ],
+      output:
+        'CREATE TABLE lines (\n  id bigint PRIMARY KEY,\n  quantity int NOT NULL,\n  unit_price numeric(12,2) NOT NULL,\n  line_total numeric(12,2) GENERATED ALWAYS AS (unit_price * quantity) STORED\n);\nCREATE INDEX lines_rounded_idx ON lines (round(unit_price)) WHERE unit_price > 0;',
+    },
+    {
       code: 'CREATE TABLE orders (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  total double precision NOT NULL CHECK (total >= 0)\n);',
       errors: [
         {

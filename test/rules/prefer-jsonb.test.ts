@@ -36,6 +36,15 @@ ruleTester(preferJsonb, {
   ],
   invalid: [
     {
+      name: 'a CHECK or a generated column calling json functions, which take no jsonb: no fix',
+      code: "CREATE TABLE forms (\n  id bigint PRIMARY KEY,\n  schema json NOT NULL CHECK (json_typeof(schema) = 'object'),\n  answers json NOT NULL,\n  answer_count int GENERATED ALWAYS AS (json_array_length(answers)) STORED\n);",
+      errors: [
+        { message: 'Column forms.schema uses json instead of jsonb' },
+        { message: 'Column forms.answers uses json instead of jsonb' },
+      ],
+      output: null,
+    },
+    {
       code: 'CREATE TABLE webhooks (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  payload json NOT NULL\n);',
       errors: [
         { message: 'Column webhooks.payload uses json instead of jsonb', line: 3, column: 11, text: 'json' },

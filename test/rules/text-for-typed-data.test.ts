@@ -57,6 +57,21 @@ ruleTester(textForTypedData, {
   ],
   invalid: [
     {
+      name: 'a policy comparing the column with text, or an index with a text operator class: no fix',
+      code: "CREATE TABLE tenants (id uuid PRIMARY KEY);\nCREATE TABLE projects (id bigint PRIMARY KEY, tenant_id text NOT NULL);\nALTER TABLE projects ENABLE ROW LEVEL SECURITY;\nCREATE POLICY tenant_isolation ON projects USING (tenant_id = current_setting('app.tenant_id'));\nCREATE TABLE hits (id bigint PRIMARY KEY, client_ip text NOT NULL);\nCREATE INDEX hits_ip_idx ON hits (client_ip text_pattern_ops);",
+      errors: [
+        { message: 'Column projects.tenant_id uses text for a reference to tenants.id (uuid)' },
+        { message: 'Column hits.client_ip uses text for an IP address' },
+      ],
+      output: null,
+    },
+    {
+      name: 'rows the migrations write into the table, which the new type may refuse: no fix',
+      code: "CREATE TABLE flags (id bigint PRIMARY KEY, is_enabled text NOT NULL);\nINSERT INTO flags VALUES (1, 'maybe');",
+      errors: [{ message: 'Column flags.is_enabled uses text for a flag' }],
+      output: null,
+    },
+    {
       code: "CREATE TABLE users (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  is_active text NOT NULL DEFAULT 'true',\n  last_login_at varchar(30),\n  login_count text NOT NULL DEFAULT '0',\n  ip_address character varying(45),\n  settings_json text NOT NULL DEFAULT '{}'\n);",
       errors: [
         { message: 'Column users.is_active uses text for a flag', line: 3, column: 13, text: 'text' },

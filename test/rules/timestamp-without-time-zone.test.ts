@@ -44,6 +44,41 @@ ruleTester(timestampWithoutTimeZone, {
   ],
   invalid: [
     {
+      name: 'a partition key expression, and a generated column over a renamed column: no fix',
+      code: "CREATE TABLE hits (id bigint NOT NULL, hit_at timestamp NOT NULL) PARTITION BY RANGE (date_trunc('day', hit_at));\nCREATE TABLE stays (id bigint PRIMARY KEY, arrived timestamp NOT NULL, night date GENERATED ALWAYS AS (arrived::date) STORED);\nALTER TABLE stays RENAME COLUMN arrived TO arrived_at;",
+      errors: [
+        { message: 'Column hits.hit_at uses timestamp without time zone' },
+        { message: 'Column stays.arrived_at uses timestamp without time zone' },
+      ],
+      output: null,
+    },
+    {
+      name: 'an index expression or generated column that timestamptz would make not immutable: no fix',
+      code: "CREATE TABLE events (\n  id bigint PRIMARY KEY,\n  happened_at timestamp NOT NULL,\n  day date GENERATED ALWAYS AS (happened_at::date) STORED\n);\nCREATE TABLE visits (id bigint PRIMARY KEY, seen_at timestamp NOT NULL);\nCREATE INDEX visits_day_idx ON visits (date_trunc('day', seen_at));",
+      errors: [
+        { message: 'Column events.happened_at uses timestamp without time zone' },
+        { message: 'Column visits.seen_at uses timestamp without time zone' },
+      ],
+      output: null,
+    },
+    {
+      name: 'an operator class of timestamp, and a partition attached with its own columns: no fix',
+      code: 'CREATE TABLE logs (id bigint NOT NULL, logged_at timestamp NOT NULL) PARTITION BY LIST (id);\nCREATE TABLE logs_1 (id bigint NOT NULL, logged_at timestamp NOT NULL);\nALTER TABLE logs ATTACH PARTITION logs_1 FOR VALUES IN (1);\nCREATE TABLE readings (id bigint PRIMARY KEY, taken_at timestamp NOT NULL);\nCREATE INDEX ON readings USING brin (taken_at timestamp_minmax_ops);',
+      errors: [
+        { message: 'Column logs.logged_at uses timestamp without time zone' },
+        { message: 'Column logs_1.logged_at uses timestamp without time zone' },
+        { message: 'Column readings.taken_at uses timestamp without time zone' },
+      ],
+      output: null,
+    },
+    {
+      name: 'a partial index that only tests the column for NULL keeps the fix',
+      code: 'CREATE TABLE posts (id bigint PRIMARY KEY, deleted_at timestamp);\nCREATE INDEX posts_live_idx ON posts (id) WHERE deleted_at IS NULL;',
+      errors: [{ message: 'Column posts.deleted_at uses timestamp without time zone' }],
+      output:
+        'CREATE TABLE posts (id bigint PRIMARY KEY, deleted_at timestamptz);\nCREATE INDEX posts_live_idx ON posts (id) WHERE deleted_at IS NULL;',
+    },
+    {
       code: 'CREATE TABLE events (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  happened_at timestamp NOT NULL DEFAULT now()\n);',
       errors: [
         {

@@ -808,11 +808,14 @@ class SqlModelBuilder {
     if (partitionOf) table.partitionOf = partitionOf;
     if (n.partspec) {
       const strategy = String(n.partspec.strategy ?? '').toLowerCase();
+      const params: PgNode[] = n.partspec.partParams ?? [];
+      const expressions = params.flatMap((p) => (p.PartitionElem?.expr ? [p.PartitionElem.expr] : []));
       table.partitionBy = {
         strategy: strategy.includes('list') ? 'list' : strategy.includes('hash') ? 'hash' : 'range',
-        columns: (n.partspec.partParams ?? [])
+        columns: params
           .map((p: PgNode) => p.PartitionElem?.name as string | undefined)
           .filter((x: string | undefined): x is string => !!x),
+        ...(expressions.length > 0 ? { expressionColumns: columnRefs(expressions) } : {}),
       };
     }
     // Created again (PostgreSQL would refuse): the new definition wins, without the old one's indexes,
@@ -1002,9 +1005,17 @@ class SqlModelBuilder {
         copy.serial = undefined;
       }
       if (!(options & LIKE_IDENTITY)) copy.identity = undefined;
-      if (!(options & LIKE_GENERATED)) copy.generated = undefined;
+      if (!(options & LIKE_GENERATED)) copy.generated = copy.generatedNode = undefined;
       if (!(options & LIKE_COMMENTS)) copy.comment = undefined;
-      for (const p of ['default', 'defaultNode', 'serial', 'identity', 'generated', 'comment'] as const) {
+      for (const p of [
+        'default',
+        'defaultNode',
+        'serial',
+        'identity',
+        'generated',
+        'generatedNode',
+        'comment',
+      ] as const) {
         if (copy[p] === undefined) delete copy[p];
       }
       table.columns.push(copy);
@@ -1121,6 +1132,7 @@ class SqlModelBuilder {
         return undefined;
       case 'CONSTR_GENERATED':
         column.generated = true;
+        column.generatedNode = c.raw_expr;
         return undefined;
       case 'CONSTR_PRIMARY':
         column.notNull = true;
@@ -1429,8 +1441,14 @@ class SqlModelBuilder {
       case 'AT_DropIdentity':
         if (column) delete column.identity;
         break;
+      case 'AT_SetExpression':
+        if (column?.generated && cmd.def) column.generatedNode = cmd.def;
+        break;
       case 'AT_DropExpression':
-        if (column) delete column.generated;
+        if (column) {
+          delete column.generated;
+          delete column.generatedNode;
+        }
         break;
       case 'AT_AddConstraint':
         if (cmd.def?.Constraint) this.addConstraint(table, cmd.def.Constraint, st, false);
@@ -1789,12 +1807,20 @@ class SqlModelBuilder {
     // A column copied from a parent is shared by reference with nothing: rename the copy itself.
     column.name = to;
     const swap = (cols: string[]) => cols.map((c) => (c === from ? to : c));
+    for (const c of table.columns) {
+      if (c.generatedNode && columnRefs(c.generatedNode).includes(from))
+        c.generatedNode = renamedRefs(c.generatedNode, from, to) as PgNode;
+    }
     for (const c of table.constraints) {
       c.columns = swap(c.columns);
       if (c.include) c.include = swap(c.include);
       if (c.checkColumns) c.checkColumns = swap(c.checkColumns);
     }
-    if (table.partitionBy) table.partitionBy.columns = swap(table.partitionBy.columns);
+    if (table.partitionBy) {
+      table.partitionBy.columns = swap(table.partitionBy.columns);
+      const reads = table.partitionBy.expressionColumns;
+      if (reads) table.partitionBy.expressionColumns = swap(reads);
+    }
     const tk = tableKey(table);
     for (const idx of this.model.indexes.values()) {
       if (tableKey(idx.table) !== tk) continue;

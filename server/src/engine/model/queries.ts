@@ -1,5 +1,6 @@
 /** Questions many rules ask of the schema model, answered once here. */
 import type { PgNode } from '../parse/sql';
+import { columnRefs } from './build-sql';
 import type { SourceRange } from '../findings';
 import type { FileGroup } from '../project';
 import {
@@ -346,6 +347,127 @@ function isCheckOn(c: Constraint, column: string): boolean {
 /** Whether the column is in one of the table's foreign keys. */
 export function inForeignKey(table: Table, column: string): boolean {
   return table.constraints.some((c) => c.kind === 'foreign key' && c.columns.includes(column));
+}
+
+/** The type a type-changing fix takes a column from (`typeRewriteBlocked`). */
+export type RewrittenType = 'text' | 'json' | 'timestamp' | 'float';
+
+/**
+ * Whether another part of the schema depends on the column's type in a way that rewriting the type
+ * where the column is defined would break, so that the fixed SQL no longer runs. PostgreSQL 18
+ * refuses, for instance:
+ *
+ *   - an operator class or collation of the old type on the column in an index (`text_pattern_ops`,
+ *     `timestamp_minmax_ops`);
+ *   - a foreign key between columns of the old and the new type (`cannot be implemented`);
+ *   - a partition or inheritance child that defines the column with the old type;
+ *   - from timestamp, an index expression or predicate, partition key expression or generated
+ *     column that is no longer immutable (`happened_at::date` of a timestamptz); a predicate that
+ *     only tests the column for NULL is fine, and so are CHECKs and policies, which need not be
+ *     immutable;
+ *   - from json, an expression that calls a json function, which takes no jsonb
+ *     (`json_typeof(jsonb)` does not exist); the operators (`->>`) work on both;
+ *   - from text, any expression that reads the column (`uuid = text`, `lower(uuid)`), a partition
+ *     key on it (its bounds are text), and rows the migrations write into the table, which the new
+ *     type may not accept (`'yes'` is a boolean, `'maybe'` is not).
+ *
+ * From float (or money) to numeric nothing of that kind breaks: numeric has the same functions
+ * and operators, immutably. Views and function bodies are not followed.
+ */
+export function typeRewriteBlocked(
+  model: SchemaModel,
+  table: Table,
+  column: Column,
+  from: RewrittenType,
+): boolean {
+  const name = column.name;
+  /** Whether an expression that reads the column (by `reads`) stops working on the new type. */
+  const breaks = (reads: boolean, mustBeImmutable: boolean, callsJson: () => boolean): boolean =>
+    reads &&
+    (from === 'text' || (from === 'timestamp' && mustBeImmutable) || (from === 'json' && callsJson()));
+  const node = (n: PgNode | undefined) => ({
+    reads: n !== undefined && columnRefs(n).includes(name),
+    json: () => callsJsonFunction(n),
+  });
+
+  if (inForeignKey(table, name)) return true;
+  if (foreignKeysTo(model, table).some((r) => r.constraint.references!.columns.includes(name))) return true;
+  const k = tableKey(table);
+  for (const other of model.tables.values()) {
+    const related =
+      (other.partitionOf && tableKey(other.partitionOf) === k) ||
+      other.inherits.some((p) => tableKey(p) === k) ||
+      (table.partitionOf && tableKey(table.partitionOf) === tableKey(other)) ||
+      table.inherits.some((p) => tableKey(p) === tableKey(other));
+    const same = related ? findColumn(other, name) : undefined;
+    if (same && isOwnColumn(other, same)) return true;
+  }
+  for (const index of indexesOf(model, table)) {
+    for (const e of index.elements) {
+      if (e.column === name && e.opclass) return true;
+      const reads = e.expressionColumns?.includes(name) ?? false;
+      if (breaks(reads, true, () => /\bjson_\w+\s*\(/i.test(e.expression ?? ''))) return true;
+    }
+    const p = index.predicateNode;
+    if (p && !readsOnlyNullTests(p, name) && breaks(true, true, () => callsJsonFunction(p))) return true;
+  }
+  if (from === 'text' && table.partitionBy?.columns.includes(name)) return true;
+  const keyReads = table.partitionBy?.expressionColumns?.includes(name) ?? false;
+  if (breaks(keyReads, true, () => false)) return true;
+  for (const c of table.columns) {
+    const g = node(c.generatedNode);
+    if (c !== column && breaks(g.reads, true, g.json)) return true;
+  }
+  for (const c of table.constraints) {
+    if (c.kind !== 'check') continue;
+    if (breaks(isCheckOn(c, name), false, () => callsJsonFunction(c.checkNode))) return true;
+  }
+  for (const p of model.policies) {
+    if (tableKey(p.table) !== k) continue;
+    for (const n of [p.usingNode, p.withCheckNode]) {
+      const e = node(n);
+      if (breaks(e.reads, false, e.json)) return true;
+    }
+  }
+  return from === 'text' && (model.history ?? []).some((e) => writesRows(e.kind, e.node, table));
+}
+
+/** Whether an expression calls a function of json (`json_typeof`, `json_array_length` …). */
+function callsJsonFunction(node: unknown): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some(callsJsonFunction);
+  const names = (node as PgNode).FuncCall?.funcname as PgNode[] | undefined;
+  if (names && /^json_/.test(String(names[names.length - 1]?.String?.sval ?? ''))) return true;
+  return Object.values(node).some(callsJsonFunction);
+}
+
+/** Whether every reference to the column in the expression is an `IS [NOT] NULL` test of it. */
+function readsOnlyNullTests(node: PgNode, column: string): boolean {
+  let other = false;
+  const walk = (n: unknown): void => {
+    if (other || !n || typeof n !== 'object') return;
+    if (Array.isArray(n)) return n.forEach(walk);
+    const obj = n as PgNode;
+    const tested = obj.NullTest?.arg?.ColumnRef?.fields as PgNode[] | undefined;
+    if (tested && tested[tested.length - 1]?.String?.sval === column) return;
+    if (obj.ColumnRef) {
+      const fields = obj.ColumnRef.fields as PgNode[] | undefined;
+      other = fields?.[fields.length - 1]?.String?.sval === column;
+      return;
+    }
+    for (const v of Object.values(obj)) walk(v);
+  };
+  walk(node);
+  return !other;
+}
+
+/** Whether a statement writes rows into the table (INSERT, UPDATE, MERGE, COPY … FROM). */
+function writesRows(kind: string, node: PgNode, table: Table): boolean {
+  if (kind !== 'InsertStmt' && kind !== 'UpdateStmt' && kind !== 'MergeStmt' && kind !== 'CopyStmt')
+    return false;
+  if (kind === 'CopyStmt' && !node.is_from) return false;
+  const relation = node.relation as PgNode | undefined;
+  return relation?.relname === table.name && (!relation.schemaname || relation.schemaname === table.schema);
 }
 
 /** The domain a column's type names, if it is one. */

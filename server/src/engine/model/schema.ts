@@ -53,6 +53,8 @@ export interface Column {
   serial?: 'smallserial' | 'serial' | 'bigserial';
   /** GENERATED ALWAYS AS (expr) STORED. */
   generated?: boolean;
+  /** The expression of a generated column. */
+  generatedNode?: PgNode;
   /** Column definition (name through its last constraint). */
   origin: Origin;
   /** Range of the column name. */
@@ -193,7 +195,13 @@ export interface Table {
   /** `PARTITION OF parent`: a partition inherits its parent's keys and indexes. */
   partitionOf?: QualifiedName;
   /** PARTITION BY clause (for a partitioned table). */
-  partitionBy?: { strategy: 'range' | 'list' | 'hash'; columns: string[] };
+  partitionBy?: {
+    strategy: 'range' | 'list' | 'hash';
+    /** The key's plain columns. */
+    columns: string[];
+    /** The columns its expressions read (`date_trunc('day', created_at)`). */
+    expressionColumns?: string[];
+  };
   inherits: QualifiedName[];
   temporary: boolean;
   unlogged: boolean;

@@ -1,6 +1,6 @@
 import { changeTypeFixes } from '../fixes/sql';
 import type { Column, Table } from '../model/schema';
-import { columnsWhere, isOwnColumn, nameWords } from '../model/queries';
+import { columnsWhere, isOwnColumn, nameWords, typeRewriteBlocked } from '../model/queries';
 import { modelEditor } from '../prisma/fixes';
 import { columnLabel } from './messages';
 import type { Rule, RuleContext } from './rule';
@@ -105,7 +105,10 @@ export const floatForMoney: Rule = {
         message: isFloat
           ? `Column ${label} uses ${FLOAT_TYPES[type.name]} for money`
           : `Column ${label} uses the money type`,
-        fixes: defaultFitsNumeric(column) ? changeTypeFixes(group, label, type.range, newType) : [],
+        fixes:
+          defaultFitsNumeric(column) && !typeRewriteBlocked(model, table, column, 'float')
+            ? changeTypeFixes(group, label, type.range, newType)
+            : [],
       });
     }
   },

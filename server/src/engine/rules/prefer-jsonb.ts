@@ -1,5 +1,5 @@
 import { changeTypeFixes } from '../fixes/sql';
-import { columnsWhere, isOwnColumn } from '../model/queries';
+import { columnsWhere, isOwnColumn, typeRewriteBlocked } from '../model/queries';
 import type { Column, Table } from '../model/schema';
 import { modelEditor } from '../prisma/fixes';
 import { columnLabel } from './messages';
@@ -42,7 +42,9 @@ export const preferJsonb: Rule = {
       context.report({
         range: type.range ?? column.origin.range,
         message: `Column ${label} uses json instead of jsonb`,
-        fixes: changeTypeFixes(group, label, type.range, newType),
+        fixes: typeRewriteBlocked(model, table, column, 'json')
+          ? []
+          : changeTypeFixes(group, label, type.range, newType),
       });
     }
   },

@@ -3,7 +3,6 @@ import type { Column, SchemaModel, Table } from '../model/schema';
 import {
   columnsWhere,
   findColumn,
-  hasCheckOn,
   inForeignKey,
   isOwnColumn,
   isPartition,
@@ -11,6 +10,7 @@ import {
   isTextTypeName,
   nameWords,
   primaryKey,
+  typeRewriteBlocked,
 } from '../model/queries';
 import { modelEditor } from '../prisma/fixes';
 import { columnLabel, fieldName, tableLabel } from './messages';
@@ -172,7 +172,7 @@ export const textForTypedData: Rule = {
         range: range ?? column.origin.range,
         message: `Column ${label} uses ${column.type.written} for ${expected.what}`,
         fixes:
-          range && canChangeInPlace(context.fileText(range.file), table, column, expected.type)
+          range && canChangeInPlace(context.fileText(range.file), model, table, column, expected.type)
             ? changeTypeFixes(group, label, range, expected.type)
             : [],
       });
@@ -182,15 +182,21 @@ export const textForTypedData: Rule = {
 
 /**
  * A plain type replacement is right only where the column is defined (no data to convert, unlike
- * an ALTER COLUMN … TYPE, which would need USING) and when nothing in the definition depends on
- * the value being text: a DEFAULT the new type cannot read, a CHECK, a COLLATE clause, a
- * generation expression.
+ * an ALTER COLUMN … TYPE, which would need USING) and when nothing depends on the value being
+ * text: a DEFAULT the new type cannot read, a COLLATE clause, a generation expression, or what
+ * `typeRewriteBlocked` finds elsewhere (a CHECK, an index, a policy, rows the migrations write).
  */
-function canChangeInPlace(text: string, table: Table, column: Column, type: Expected['type']): boolean {
+function canChangeInPlace(
+  text: string,
+  model: SchemaModel,
+  table: Table,
+  column: Column,
+  type: Expected['type'],
+): boolean {
   const def = column.origin.range;
   const range = column.type.range;
   if (!range || range.file !== def.file || range.start < def.start || range.end > def.end) return false;
-  if (column.generated || hasCheckOn(table, column.name)) return false;
+  if (column.generated || typeRewriteBlocked(model, table, column, 'text')) return false;
   if (/\bcollate\b/i.test(text.slice(range.end, def.end))) return false;
   return defaultFits(column, type);
 }

@@ -1,6 +1,6 @@
 import { changeTypeFixes } from '../fixes/sql';
 import type { Fix } from '../findings';
-import { columnsWhere, isOwnColumn } from '../model/queries';
+import { columnsWhere, isOwnColumn, typeRewriteBlocked } from '../model/queries';
 import type { Column, Table } from '../model/schema';
 import { modelEditor } from '../prisma/fixes';
 import { columnLabel } from './messages';
@@ -45,7 +45,9 @@ export const timestampWithoutTimeZone: Rule = {
       context.report({
         range,
         message: `Column ${label} uses timestamp without time zone`,
-        fixes: changeTypeFixes(group, label, type.range, newType),
+        fixes: typeRewriteBlocked(model, table, column, 'timestamp')
+          ? []
+          : changeTypeFixes(group, label, type.range, newType),
       });
     }
   },

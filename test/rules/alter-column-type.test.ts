@@ -259,6 +259,18 @@ describe('alter-column-type: what PostgreSQL rewrites', () => {
     ['timestamp(3)', 'timestamptz(0)', "SET TimeZone = 'UTC';\n"],
     ['timestamp', 'timestamptz', "SET TimeZone = 'Europe/Paris';\n"],
     ['serial', 'bigint'],
+    ['interval(3)', 'interval'],
+    ['interval(3)', 'interval(6)'],
+    ['interval(6)', 'interval(3)'],
+    ['interval', 'interval(3)'],
+    ['interval', 'interval(6)'],
+    ['interval day', 'interval'],
+    ['interval', 'interval day'],
+    ['interval hour', 'interval day'],
+    ['interval hour', 'interval minute'],
+    ['interval day to second(3)', 'interval day to second'],
+    ['interval day to second(3)', 'interval day to second(1)'],
+    ['interval hour to minute', 'interval hour to second(0)'],
   ];
   for (const [from, to, prefix = ''] of changes) {
     it(`${prefix.trim()} ${from} → ${to}`.trim(), async () => {

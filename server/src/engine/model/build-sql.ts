@@ -226,16 +226,54 @@ function computeType(typeName: PgNode, arrayDims: number): TypeFields {
     .map((m) => (m.A_Const?.ival ? ((m.A_Const.ival.ival as number | undefined) ?? 0) : undefined))
     .filter((v): v is number => typeof v === 'number');
   // `interval day to second(3)`: the first modifier is the field mask, not a precision.
-  if (raw === 'interval' && !qualified) modifiers = modifiers.slice(1);
+  let intervalFields: number | undefined;
+  if (raw === 'interval' && !qualified) {
+    if (modifiers[0] !== undefined && modifiers[0] !== INTERVAL_FULL_RANGE) intervalFields = modifiers[0];
+    modifiers = modifiers.slice(1);
+  }
   const serial = names.length === 1 ? SERIALS[raw] : undefined;
   if (!qualified) raw = TYPE_ALIASES[raw] ?? raw;
-  const base = TYPE_DISPLAY[raw] ?? raw;
+  const base =
+    (TYPE_DISPLAY[raw] ?? raw) +
+    (intervalFields === undefined ? '' : ` ${intervalFieldsText(intervalFields)}`);
   const written =
     (serial ?? base) + (modifiers.length > 0 ? `(${modifiers.join(', ')})` : '') + '[]'.repeat(arrayDims);
   const type: TypeFields = { name: raw, modifiers: Object.freeze(modifiers) as number[], arrayDims, written };
   if (schema) type.schema = schema;
   if (serial) type.serial = serial;
+  if (intervalFields !== undefined) type.intervalFields = intervalFields;
   return type;
+}
+
+/** PostgreSQL's interval range mask for every field (`interval`, `interval(3)`). */
+const INTERVAL_FULL_RANGE = 0x7fff;
+/** The interval fields from the largest to the smallest, with their bits in the range mask. */
+const INTERVAL_FIELDS: readonly (readonly [string, number])[] = [
+  ['year', 1 << 2],
+  ['month', 1 << 1],
+  ['day', 1 << 3],
+  ['hour', 1 << 10],
+  ['minute', 1 << 11],
+  ['second', 1 << 12],
+];
+
+/** `day to second` for the range mask of `interval day to second`. */
+function intervalFieldsText(mask: number): string {
+  const kept = INTERVAL_FIELDS.filter(([, bit]) => (mask & bit) !== 0).map(([name]) => name);
+  return kept.length <= 1 ? (kept[0] ?? '') : `${kept[0]} to ${kept[kept.length - 1]}`;
+}
+
+/**
+ * The smallest field an interval type keeps, as PostgreSQL ranks them (0 second, 1 minute, 2 hour,
+ * 3 day, 4 month, 5 year): every field when the type does not restrict them.
+ */
+export function intervalLeastField(type: { intervalFields?: number }): number {
+  const mask = type.intervalFields;
+  if (mask === undefined) return 0;
+  for (let i = INTERVAL_FIELDS.length - 1; i >= 0; i--) {
+    if ((mask & INTERVAL_FIELDS[i][1]) !== 0) return INTERVAL_FIELDS.length - 1 - i;
+  }
+  return 0;
 }
 
 /** The end of the identifier (plain or quoted) that starts at `at`. */

@@ -607,6 +607,7 @@ export function rangeIfRead(origin: Origin): SourceRange | undefined {
 export class LazyType implements ColumnType {
   name: string;
   declare schema?: string;
+  declare intervalFields?: number;
   modifiers: number[];
   arrayDims: number;
   written: string;
@@ -617,6 +618,7 @@ export class LazyType implements ColumnType {
   constructor(fields: Omit<ColumnType, 'range'>, st: StatementText, at: number) {
     this.name = fields.name;
     if (fields.schema !== undefined) this.schema = fields.schema;
+    if (fields.intervalFields !== undefined) this.intervalFields = fields.intervalFields;
     this.modifiers = fields.modifiers;
     this.arrayDims = fields.arrayDims;
     this.written = fields.written;

@@ -33,6 +33,11 @@ export interface ColumnType {
   modifiers: number[];
   /** Number of array dimensions (`text[]` → 1). */
   arrayDims: number;
+  /**
+   * The fields an interval type keeps (`interval day to second`), as PostgreSQL's range mask;
+   * undefined for every field (`interval`, `interval(3)`).
+   */
+  intervalFields?: number;
   /** How the user wrote it (`serial`, `integer`, `character varying(255)`) for messages. */
   written: string;
   /** The source range of the type in the column definition. */

@@ -1,4 +1,4 @@
-import { typeFromNode } from '../model/build-sql';
+import { intervalLeastField, typeFromNode } from '../model/build-sql';
 import type { SchemaModel } from '../model/schema';
 import { findUserType } from '../model/queries';
 import type { PgNode } from '../parse/sql';
@@ -82,13 +82,14 @@ function storedType(model: SchemaModel, t: TypeInfo, target: boolean): TypeInfo 
   if (!domain) return t;
   if (target && (domain.checks.length > 0 || domain.notNull)) return undefined;
   const base = domain.baseType;
-  const { schema: _, ...rest } = t;
+  const { schema: _, intervalFields: __, ...rest } = t;
   return {
     ...rest,
     name: base.name,
     modifiers: base.modifiers,
     arrayDims: base.arrayDims,
     ...(base.schema ? { schema: base.schema } : {}),
+    ...(base.intervalFields !== undefined ? { intervalFields: base.intervalFields } : {}),
   };
 }
 
@@ -112,7 +113,12 @@ function needsRewrite(from: TypeInfo, to: TypeInfo, utc: boolean): boolean {
     return needsRewrite({ ...from, name: to.name }, to, false);
   }
   if (from.schema && to.schema && from.schema !== to.schema) return true;
-  if (from.name === to.name && sameNumbers(from.modifiers, to.modifiers)) return false;
+  if (
+    from.name === to.name &&
+    sameNumbers(from.modifiers, to.modifiers) &&
+    from.intervalFields === to.intervalFields
+  )
+    return false;
   if (from.arrayDims > 0) return true;
   const [n] = from.modifiers;
   const [m] = to.modifiers;
@@ -132,11 +138,29 @@ function needsRewrite(from: TypeInfo, to: TypeInfo, utc: boolean): boolean {
     case 'timetz>timetz':
       // No precision means 6, the most there is.
       return m !== undefined && m < 6 && (n === undefined || m < n);
+    case 'interval>interval':
+      return !intervalKeepsValues(from, to);
     case 'cidr>inet':
       return false;
     default:
       return true;
   }
+}
+
+/**
+ * PostgreSQL changes an interval's type in place when the new type keeps every field the old one
+ * kept and, where seconds are kept, at least its fractional precision (interval_support): so
+ * `interval(3)` → `interval` and `interval day` → `interval` are free, `interval` → `interval(3)` and
+ * `interval hour` → `interval day` are not.
+ */
+function intervalKeepsValues(from: TypeInfo, to: TypeInfo): boolean {
+  // A target without modifiers at all keeps everything.
+  if (to.intervalFields === undefined && to.modifiers.length === 0) return true;
+  const leastFrom = intervalLeastField(from);
+  if (intervalLeastField(to) > leastFrom) return false;
+  const [n] = from.modifiers;
+  const [m] = to.modifiers;
+  return leastFrom > 0 || m === undefined || m >= 6 || (n !== undefined && m >= n);
 }
 
 function sameNumbers(a: readonly number[], b: readonly number[]): boolean {

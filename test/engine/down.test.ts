@@ -414,6 +414,23 @@ ALTER TABLE t DROP COLUMN d;
     );
   });
 
+  test('comments restored through renames, spellings and a table dropped and created again', async () => {
+    const files = {
+      'db/migrations/001_a.up.sql':
+        "CREATE TABLE accounts (email text, note text);\nCOMMENT ON TABLE public.accounts IS 'people';\nCOMMENT ON COLUMN accounts.email IS 'login';\nCREATE TABLE tags (a int);\nCOMMENT ON TABLE tags IS 'old';\nDROP TABLE tags;\nCREATE TABLE tags (a int);",
+      'db/migrations/002_b.up.sql':
+        "ALTER TABLE accounts RENAME TO users;\nALTER TABLE users RENAME COLUMN email TO login;\nCOMMENT ON TABLE users IS 'who signs in';\nCOMMENT ON COLUMN public.users.login IS 'an e-mail address';\nCOMMENT ON TABLE tags IS 'labels';",
+    };
+    assert.equal(
+      await roundTrip(files, 'db/migrations/002_b.up.sql'),
+      `COMMENT ON TABLE tags IS NULL;
+COMMENT ON COLUMN public.users.login IS 'login';
+COMMENT ON TABLE users IS 'people';
+ALTER TABLE users RENAME COLUMN login TO email;
+ALTER TABLE users RENAME TO accounts;`,
+    );
+  });
+
   test('functions with arguments, procedures, grants, domains, comments restored', async () => {
     const files = {
       'db/migrations/001_a.up.sql':

@@ -54,6 +54,9 @@ interface TableState {
   /** Columns whose state is known (a column missing here is not known: LIKE, INHERITS …). */
   columns: Map<string, ColumnState>;
   rls: { enabled: boolean; forced: boolean };
+  /** COMMENT ON TABLE; and COMMENT ON COLUMN, by column (following renames, gone with a drop). */
+  comment?: string;
+  columnComments?: Map<string, string>;
 }
 
 /** What one statement's inverse needs to know about the state before it. */
@@ -432,7 +435,10 @@ export class DownWriter {
                 break;
               }
               case 'AT_DropColumn':
-                if (cmd.name) state.columns.delete(cmd.name);
+                if (cmd.name) {
+                  state.columns.delete(cmd.name);
+                  state.columnComments?.delete(cmd.name);
+                }
                 break;
               case 'AT_ColumnDefault':
                 if (column) column.default = cmd.def ? { event, expr: cmd.def, inColumn: false } : null;
@@ -513,6 +519,11 @@ export class DownWriter {
             if (state && column) {
               state.columns.delete(n.subname as string);
               state.columns.set(n.newname as string, column);
+            }
+            const comment = state?.columnComments?.get(n.subname as string);
+            if (state?.columnComments && comment !== undefined) {
+              state.columnComments.delete(n.subname as string);
+              state.columnComments.set(n.newname as string, comment);
             }
           }
           break;
@@ -655,16 +666,28 @@ export class DownWriter {
           break;
         }
         case 'CommentStmt': {
-          const k = `${n.objtype as string}:${nodeKey(n.object)}`;
-          facts.previousComment = comments.get(k) ?? null;
-          if (typeof n.comment === 'string') comments.set(k, n.comment);
-          else comments.delete(k);
+          const comment = typeof n.comment === 'string' ? n.comment : undefined;
           const names = n.object?.List ? strings(n.object.List.items) : [];
           const tableNames =
             n.objtype === 'OBJECT_TABLE' ? names : n.objtype === 'OBJECT_COLUMN' ? names.slice(0, -1) : [];
-          if (tableNames.length > 0) {
-            const q = resolve(relationOf(tableNames), sp);
-            facts.createdHere = inBlock(q);
+          const q = tableNames.length > 0 ? resolve(relationOf(tableNames), sp) : undefined;
+          if (q) facts.createdHere = inBlock(q);
+          // A table the files created: its comments are its state's, whatever it is called now.
+          const state = q && tables.get(tableKey(q));
+          if (state && n.objtype === 'OBJECT_TABLE') {
+            facts.previousComment = state.comment ?? null;
+            state.comment = comment;
+          } else if (state) {
+            const column = names[names.length - 1];
+            const byColumn = (state.columnComments ??= new Map());
+            facts.previousComment = byColumn.get(column) ?? null;
+            if (comment === undefined) byColumn.delete(column);
+            else byColumn.set(column, comment);
+          } else {
+            const k = `${n.objtype as string}:${nodeKey(n.object)}`;
+            facts.previousComment = comments.get(k) ?? null;
+            if (comment === undefined) comments.delete(k);
+            else comments.set(k, comment);
           }
           break;
         }

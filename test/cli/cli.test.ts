@@ -669,6 +669,48 @@ describe('db-expert (built)', () => {
     assert.deepEqual(ids, ['foreign-key-without-index', 'syntax-error']);
   });
 
+  test("migrations' settings files are read: diesel's metadata.toml, Flyway's .sql.conf", () => {
+    const onlyRule = (id: string) => [
+      '--rule',
+      ruleIds
+        .filter((r) => r !== id)
+        .map((r) => `${r}=off`)
+        .join(','),
+    ];
+    const diesel = project({
+      'migrations/2024-01-01-000000_create/up.sql': 'CREATE TABLE t (id bigint PRIMARY KEY, a int);\n',
+      'migrations/2024-01-01-000000_create/down.sql': 'DROP TABLE t;\n',
+      'migrations/2024-02-01-000000_index/up.sql': 'CREATE INDEX CONCURRENTLY t_a_idx ON t (a);\n',
+      'migrations/2024-02-01-000000_index/down.sql': 'DROP INDEX CONCURRENTLY t_a_idx;\n',
+      'migrations/2024-02-01-000000_index/metadata.toml': 'run_in_transaction = false\n',
+    });
+    const concurrently = onlyRule('create-index-non-concurrently');
+    let r = run(diesel, 'lint', ...concurrently);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    rmSync(join(diesel, 'migrations/2024-02-01-000000_index/metadata.toml'));
+    r = run(diesel, 'lint', ...concurrently);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(
+      r.stdout,
+      /cannot run inside a transaction block: diesel runs each migration in a transaction/,
+    );
+
+    // Outside a transaction, the index of a foreign key on a table an earlier migration made is
+    // built CONCURRENTLY.
+    const flyway = project({
+      'db/migration/V1__create.sql':
+        'CREATE TABLE w (id bigint PRIMARY KEY);\nCREATE TABLE u (id bigint PRIMARY KEY);\n',
+      'db/migration/V2__fk.sql': 'ALTER TABLE u ADD COLUMN w_id bigint REFERENCES w (id);\n',
+      'db/migration/V2__fk.sql.conf': 'executeInTransaction=false\n',
+    });
+    r = run(flyway, 'lint', '--fix', ...onlyRule('foreign-key-without-index'));
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(
+      readFileSync(join(flyway, 'db/migration/V2__fk.sql'), 'utf8'),
+      /^CREATE INDEX CONCURRENTLY u_w_id_idx ON u \(w_id\);$/m,
+    );
+  });
+
   test('usage errors: exit 2, one line, no stack trace', () => {
     const dir = project({ 'schema.sql': CLEAN_SQL });
     for (const args of [

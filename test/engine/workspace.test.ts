@@ -10,6 +10,7 @@ import {
   detectTransaction,
   groupFiles,
   hasExplicitTransaction,
+  migrationSettingsPaths,
 } from '../../server/src/engine/workspace/migrations';
 import { CORPUS } from '../support/corpus';
 
@@ -347,7 +348,7 @@ test('transactional follows each tool', () => {
   }
 });
 
-test('dbmate transaction:false and diesel metadata.toml reach MigrationInfo', () => {
+test("dbmate transaction:false, diesel's metadata.toml and Flyway's .sql.conf reach MigrationInfo", () => {
   const dbmate = onlyMigrations(
     group([
       { path: 'db/migrations/1_a.sql', text: DBMATE_TEXT },
@@ -373,6 +374,26 @@ test('dbmate transaction:false and diesel metadata.toml reach MigrationInfo', ()
   assert.equal(diesel.migrations.get('migrations/2024-01-01-000000_a/up.sql')?.transactional, true);
   assert.equal(diesel.migrations.get('migrations/2024-01-02-000000_b/up.sql')?.transactional, false);
   assert.equal(diesel.migrations.get('migrations/2024-01-02-000000_b/down.sql')?.transactional, false);
+
+  const flyway = onlyMigrations(
+    group([
+      'db/migration/V1__a.sql',
+      'db/migration/V2__b.sql',
+      'db/migration/V3__c.sql',
+      {
+        path: 'db/migration/V2__b.sql.conf',
+        text: '# Flyway script configuration\nexecuteInTransaction = false\n',
+      },
+      { path: 'db/migration/V3__c.sql.conf', text: 'executeInTransaction=true\n' },
+    ]),
+  );
+  assert.equal(flyway.migrations.get('db/migration/V1__a.sql')?.transactional, true);
+  assert.equal(flyway.migrations.get('db/migration/V2__b.sql')?.transactional, false);
+  assert.equal(flyway.migrations.get('db/migration/V3__c.sql')?.transactional, true);
+  assert.deepEqual(migrationSettingsPaths('migrations/2024-01-02-000000_b/up.sql'), [
+    'migrations/2024-01-02-000000_b/up.sql.conf',
+    'migrations/2024-01-02-000000_b/metadata.toml',
+  ]);
 });
 
 test('hasExplicitTransaction sees only top-level BEGIN … COMMIT', () => {

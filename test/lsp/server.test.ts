@@ -532,6 +532,36 @@ model Tag {
     );
   });
 
+  test("a diesel migration's metadata.toml is read, and read again when it changes", async () => {
+    const CINC = 'create-index-non-concurrently';
+    const metadata = 'migrations/2024-02-01-000000_index/metadata.toml';
+    const root = workspace({
+      'migrations/2024-01-01-000000_create/up.sql': 'CREATE TABLE t (id bigint PRIMARY KEY, a int);\n',
+      'migrations/2024-01-01-000000_create/down.sql': 'DROP TABLE t;\n',
+      'migrations/2024-02-01-000000_index/up.sql': 'CREATE INDEX CONCURRENTLY t_a_idx ON t (a);\n',
+      'migrations/2024-02-01-000000_index/down.sql': 'DROP INDEX CONCURRENTLY t_a_idx;\n',
+      [metadata]: 'run_in_transaction = false\n',
+    });
+    const c = await start(root, { settings: only(CINC) });
+    await c.connection.sendRequest('dbExpert/lintWorkspace', {});
+    // Open, so that its empty list of diagnostics is published too.
+    const up = c.open(
+      join(root, 'migrations/2024-02-01-000000_index/up.sql'),
+      'CREATE INDEX CONCURRENTLY t_a_idx ON t (a);\n',
+    );
+    await c.waitFor(up, hasNo(CINC));
+    assert.equal(c.diagnostics.get(uriOf(join(root, metadata))), undefined, 'metadata.toml is not linted');
+    write(root, metadata, '# run in a transaction\n');
+    c.filesChanged([{ uri: uriOf(join(root, metadata)), type: 2 }]);
+    await c.waitFor(up, has(CINC));
+    write(root, metadata, 'run_in_transaction = false\n');
+    c.filesChanged([{ uri: uriOf(join(root, metadata)), type: 2 }]);
+    await c.waitFor(up, hasNo(CINC));
+    rmSync(join(root, metadata));
+    c.filesChanged([{ uri: uriOf(join(root, metadata)), type: 3 }]);
+    await c.waitFor(up, has(CINC));
+  });
+
   test('dist/server.js over Node IPC (how the VS Code extension starts it)', async () => {
     const root = workspace({ 'schema.sql': CUSTOMERS + ORDERS });
     // No inherited --import tsx / --test: the bundle runs on plain Node, as in VS Code.

@@ -15,6 +15,7 @@ import { glob, isDynamicPattern } from 'tinyglobby';
 import type { Finding } from '../engine/findings';
 import { prismaPackageJsons } from '../engine/prisma/version';
 import type { SourceFile } from '../engine/project';
+import { migrationSettingsPaths } from '../engine/workspace/migrations';
 
 /** A mistake on the command line: reported as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -173,6 +174,25 @@ export function prismaPackageFiles(files: readonly { path: string }[], root: str
       return 'ruleId' in read ? undefined : read.text;
     },
   );
+}
+
+/**
+ * The settings files of the migrations among the files (a diesel `metadata.toml`, a Flyway
+ * `.sql.conf`), read so that the engine knows which run outside a transaction; not linted.
+ */
+export function migrationSettingsFiles(files: readonly { path: string }[], root: string): SourceFile[] {
+  const out = new Map<string, SourceFile>();
+  for (const f of files) {
+    if (!/\.sql$/i.test(f.path)) continue;
+    for (const path of migrationSettingsPaths(f.path)) {
+      if (out.has(path) || path.startsWith('../')) continue;
+      const absolute = join(root, path);
+      if (!existsSync(absolute)) continue;
+      const read = readProjectFile(absolute, path);
+      if (!('ruleId' in read)) out.set(path, { path, text: read.text });
+    }
+  }
+  return [...out.values()];
 }
 
 function skipped(path: string, message: string): Finding {

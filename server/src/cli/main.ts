@@ -17,7 +17,15 @@ import { allRules } from '../engine/rules';
 import { LineIndex } from '../engine/text';
 import { MIGRATION_FAILS, verifyProject } from '../engine/verify';
 import { runFixLoop, writeFixes, type WriteTarget } from './fix';
-import { CONFIG_FILE, collectFiles, findRoot, prismaPackageFiles, toRootPath, UsageError } from './files';
+import {
+  CONFIG_FILE,
+  collectFiles,
+  findRoot,
+  migrationSettingsFiles,
+  prismaPackageFiles,
+  toRootPath,
+  UsageError,
+} from './files';
 import {
   countFindings,
   FORMAT_NAMES,
@@ -242,8 +250,10 @@ async function lintCommand(paths: string[], flags: Flags): Promise<number> {
     (await lintProject(files, { config: loaded.config, ruleOverrides: overrides, createdByFixes })).findings;
   const sources: SourceFile[] = [
     ...collected.files.map((f) => ({ path: f.path, text: f.text })),
-    // Read with the files, not linted: which Prisma the schemas are written for.
+    // Read with the files, not linted: which Prisma the schemas are written for, and which
+    // migrations run outside a transaction.
     ...prismaPackageFiles(collected.files, root),
+    ...migrationSettingsFiles(collected.files, root),
   ];
   const extra: Finding[] = [...loaded.findings, ...collected.findings];
   let exitCode = 0;

@@ -91,7 +91,11 @@ export async function lintProject(
   const sqlFiles = files.filter((f) => f.path.toLowerCase().endsWith('.sql'));
 
   const findings: Finding[] = [];
-  const groups = groupFiles(sqlFiles, config);
+  // The other files go along for the migrations' settings files among them (metadata.toml, .sql.conf).
+  const groups = groupFiles(
+    files.filter((f) => !isPrismaFile(f.path)),
+    config,
+  );
   if (options.createdByFixes?.size) {
     for (const g of groups) g.createdByFixes = options.createdByFixes;
   }

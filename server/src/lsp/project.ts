@@ -13,8 +13,14 @@ import { parseConfig } from '../engine/config/load';
 import type { Finding } from '../engine/findings';
 import { ruleIds } from '../engine/rules';
 import { LineIndex } from '../engine/text';
-import { groupFiles } from '../engine/workspace/migrations';
-import { CONFIG_FILE, ignoreMatcher, isLintable, prismaPackageFiles } from '../cli/files';
+import { groupFiles, migrationSettingsPaths } from '../engine/workspace/migrations';
+import {
+  CONFIG_FILE,
+  ignoreMatcher,
+  isLintable,
+  migrationSettingsFiles,
+  prismaPackageFiles,
+} from '../cli/files';
 import type { FileView, Files } from './convert';
 import type { TableCard } from './protocol';
 import { DEFAULT_SETTINGS, effectiveConfig, type Settings } from './settings';
@@ -105,8 +111,11 @@ export class Project {
   folderUri: string | undefined;
   private ignored: (path: string) => boolean = () => false;
   private readonly lineCache = new Map<string, { gen: number; lines: LineIndex }>();
-  /** With the package.json files the units read (a re-indexing drops them from `files`). */
-  private unitCache: { stamp: string; units: Unit[]; packages: string[] } | undefined;
+  /**
+   * With the files the units read but do not lint (package.json, migration settings): a
+   * re-indexing drops them from `files`.
+   */
+  private unitCache: { stamp: string; units: Unit[]; companions: string[] } | undefined;
 
   constructor(
     readonly id: string,
@@ -307,12 +316,18 @@ export class Project {
     // when a file is added, removed or edited.
     const key = `${JSON.stringify(this.config.migrations)}\n${stamp.join('\n')}`;
     const cached = this.unitCache;
-    if (cached?.stamp === key && cached.packages.every((p) => this.files.has(p))) return cached.units;
+    if (cached?.stamp === key && cached.companions.every((p) => this.files.has(p))) return cached.units;
     const units: Unit[] = [];
+    const companions: string[] = [];
     const prismaUnit = prisma.sort();
     for (const g of groupFiles(sql, this.config)) {
       const files = [...g.files, ...g.downFiles];
       if (files.length === 0) continue;
+      if (g.tool === 'diesel' || g.tool === 'flyway') {
+        const settings = this.migrationSettings(files);
+        companions.push(...settings);
+        files.push(...settings);
+      }
       if (prisma.length > 0 && g.tool === 'prisma') prismaUnit.push(...files);
       else {
         units.push({
@@ -323,8 +338,43 @@ export class Project {
     }
     const packages = prismaUnit.length > 0 ? this.prismaPackages(prismaUnit) : [];
     if (prismaUnit.length > 0) units.push({ key: 'prisma', files: [...prismaUnit, ...packages] });
-    this.unitCache = { stamp: key, units, packages };
+    this.unitCache = { stamp: key, units, companions: [...companions, ...packages] };
     return units;
+  }
+
+  /**
+   * The settings files of a diesel or Flyway folder's migrations (`metadata.toml`, `.sql.conf`),
+   * read into the project's files so that the worker gets them with the unit: they say which
+   * migrations run outside a transaction. They are not linted.
+   */
+  private migrationSettings(paths: readonly string[]): string[] {
+    if (this.root === undefined || this.kind === 'untitled') return [];
+    const found = migrationSettingsFiles(
+      paths.map((path) => ({ path })),
+      this.root,
+    );
+    for (const f of found) {
+      this.setDisk(f.path, f.text);
+      this.gone.delete(f.path);
+    }
+    return found.map((f) => f.path);
+  }
+
+  /**
+   * A migration settings file was created, changed or deleted on disk (`text` undefined): the
+   * units are worked out again, and the migrations it belongs to are checked again.
+   */
+  settingsChanged(path: string, text: string | undefined): void {
+    this.unitCache = undefined;
+    this.needsCheck = true;
+    for (const p of this.files.keys()) {
+      if (isLintable(p) && migrationSettingsPaths(p).includes(path)) this.dirty.add(p);
+    }
+    if (text !== undefined) this.setDisk(path, text);
+    else if (this.files.has(path)) {
+      this.files.delete(path);
+      this.gone.add(path);
+    }
   }
 
   /**

@@ -52,6 +52,10 @@ import { WorkerHost } from './worker-host';
 const SQL_LANGUAGES = new Set(['sql', 'postgres', 'pgsql', 'postgresql', 'psql', 'plpgsql']);
 const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**'];
 const IGNORED_SEGMENT = /(^|\/)(node_modules|\.git)\//;
+/** A migration's settings file (`migrationSettingsPaths`): read with the SQL, not linted. */
+function isMigrationSettings(path: string): boolean {
+  return /(?:^|\/)metadata\.toml$|\.sql\.conf$/i.test(path);
+}
 
 interface Options {
   debounceMs: number;
@@ -277,6 +281,9 @@ class Session {
           { globPattern: '**/*.sql' },
           { globPattern: '**/*.prisma' },
           { globPattern: `**/${CONFIG_FILE}` },
+          // Migration settings: which diesel and Flyway migrations run outside a transaction.
+          { globPattern: '**/metadata.toml' },
+          { globPattern: '**/*.sql.conf' },
         ],
       });
     }
@@ -606,6 +613,12 @@ class Session {
         continue;
       }
       if (IGNORED_SEGMENT.test(`${path}/`)) continue;
+      if (isMigrationSettings(path)) {
+        const read = change.type === FileChangeType.Deleted ? undefined : readProjectFile(abs, path);
+        project.settingsChanged(path, read && !('ruleId' in read) ? read.text : undefined);
+        any = true;
+        continue;
+      }
       if (change.type === FileChangeType.Deleted) {
         // A folder's deletion may come as one event for the folder.
         const gone = isLintable(path)

@@ -67,6 +67,19 @@ const VERSIONED_FILE = /^v?(\d+(?:\.\d+)*)\/([^/]+\.sql)$/i;
 const NUMBERED_FILE = /^(\d+)(?:[_-][^/]*)?\.sql$/;
 const DIESEL_NO_TRANSACTION = /^\s*run_in_transaction\s*=\s*false\b/m;
 const FLYWAY_NO_TRANSACTION = /^--\s*flyway:executeInTransaction\s*=\s*false\b/m;
+/** The same in the script's configuration file (`V2__index.sql.conf`, Java properties). */
+const FLYWAY_CONF_NO_TRANSACTION = /^\s*executeInTransaction\s*[=:]\s*false\s*$/im;
+
+/**
+ * The files beside a migration that say how its tool runs it, which the engine reads with the SQL
+ * (the CLI and the language server pass them along): a diesel migration's `metadata.toml`
+ * (`run_in_transaction = false`) and a Flyway script's `.sql.conf` (`executeInTransaction=false`).
+ */
+export function migrationSettingsPaths(sqlPath: string): string[] {
+  const out = [`${sqlPath}.conf`];
+  if (/^(?:up|down)\.sql$/i.test(baseName(sqlPath))) out.push(joinPath(dirName(sqlPath), 'metadata.toml'));
+  return out;
+}
 
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
@@ -253,19 +266,19 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /**
- * Whether `tool` runs this file inside a transaction of its own. `dieselMetadata` is the text of
- * the migration's `metadata.toml`, when the project has one.
+ * Whether `tool` runs this file inside a transaction of its own. `settings` is the text of the
+ * migration's settings file, when it has one (`migrationSettingsPaths`).
  */
-export function detectTransaction(tool: MigrationToolName, text: string, dieselMetadata?: string): boolean {
+export function detectTransaction(tool: MigrationToolName, text: string, settings?: string): boolean {
   switch (tool) {
     case 'prisma':
     case 'supabase':
       return true;
     case 'flyway':
-      // Flyway's per-script configuration comment can opt out (Flyway 9+).
-      return !FLYWAY_NO_TRANSACTION.test(text);
+      // Flyway's per-script configuration (a comment, Flyway 9+, or the .sql.conf file) can opt out.
+      return !FLYWAY_NO_TRANSACTION.test(text) && !FLYWAY_CONF_NO_TRANSACTION.test(settings ?? '');
     case 'diesel':
-      return dieselMetadata === undefined || !DIESEL_NO_TRANSACTION.test(dieselMetadata);
+      return settings === undefined || !DIESEL_NO_TRANSACTION.test(settings);
     case 'dbmate':
       return !DBMATE_NO_TRANSACTION.test(text);
     case 'golang-migrate':
@@ -411,14 +424,18 @@ function migrationGroup(
   const files: string[] = [];
   const downFiles: string[] = [];
   for (const { entry, parsed } of members) {
-    const metadata =
-      tool === 'diesel' ? others.get(joinPath(folder, `${dirName(entry.rel)}/metadata.toml`)) : undefined;
+    const settings =
+      tool === 'diesel'
+        ? others.get(joinPath(folder, `${dirName(entry.rel)}/metadata.toml`))
+        : tool === 'flyway'
+          ? others.get(`${entry.path}.conf`)
+          : undefined;
     migrations.set(entry.path, {
       tool,
       folder,
       version: parsed.version,
       direction: parsed.direction,
-      transactional: detectTransaction(tool, entry.text, metadata),
+      transactional: detectTransaction(tool, entry.text, settings),
     });
     (parsed.direction === 'up' ? files : downFiles).push(entry.path);
   }
@@ -432,7 +449,8 @@ function standaloneGroup(path: string): FileGroup {
 /**
  * Splits the project's files into what is applied to one schema model each: one group per
  * migrations folder (up scripts in the tool's order) and one per remaining `.sql` file. Files that
- * are not `.sql` are never grouped, but a diesel `metadata.toml` among them is read.
+ * are not `.sql` are never grouped, but the migrations' settings files among them are read
+ * (`migrationSettingsPaths`).
  */
 export function groupFiles(files: { path: string; text: string }[], config: ResolvedConfig): FileGroup[] {
   const sql = new Map<string, string>();

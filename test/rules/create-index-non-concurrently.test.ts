@@ -48,6 +48,23 @@ ruleTester(createIndexNonConcurrently, {
       code: '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\n\n-- migrate:down\nDROP INDEX orders_customer_id_idx;\n',
     },
     {
+      name: 'a dbmate rollback section outside a transaction: DROP INDEX CONCURRENTLY runs',
+      path: 'db/migrations/20240201000000_orders_customer.sql',
+      files: { 'db/migrations/20240101000000_init.sql': DBMATE_INIT },
+      code: '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\n\n-- migrate:down transaction:false\nDROP INDEX CONCURRENTLY orders_customer_id_idx;\n',
+    },
+    {
+      name: "a diesel rollback with run_in_transaction = false in the migration's metadata.toml",
+      path: 'migrations/2024-02-01-000000_index/down.sql',
+      files: {
+        'migrations/2024-01-01-000000_init/up.sql': 'CREATE TABLE t (id bigint PRIMARY KEY, a int);\n',
+        'migrations/2024-01-01-000000_init/down.sql': 'DROP TABLE t;\n',
+        'migrations/2024-02-01-000000_index/up.sql': 'CREATE INDEX CONCURRENTLY t_a_idx ON t (a);\n',
+        'migrations/2024-02-01-000000_index/metadata.toml': 'run_in_transaction = false\n',
+      },
+      code: 'DROP INDEX CONCURRENTLY t_a_idx;\n',
+    },
+    {
       name: 'dbmate in its transaction: a plain CREATE INDEX is all it can run',
       path: 'db/migrations/20240201000000_orders_customer.sql',
       files: { 'db/migrations/20240101000000_init.sql': DBMATE_INIT },
@@ -251,6 +268,68 @@ ruleTester(createIndexNonConcurrently, {
         },
       ],
       output: 'drop index if exists orders_customer_id_idx;\n',
+    },
+    {
+      name: "a diesel rollback in diesel's transaction: DROP INDEX CONCURRENTLY would fail",
+      path: 'migrations/2024-02-01-000000_index/down.sql',
+      files: {
+        'migrations/2024-01-01-000000_init/up.sql': 'CREATE TABLE t (id bigint PRIMARY KEY, a int);\n',
+        'migrations/2024-01-01-000000_init/down.sql': 'DROP TABLE t;\n',
+        'migrations/2024-02-01-000000_index/up.sql': 'CREATE INDEX t_a_idx ON t (a);\n',
+      },
+      code: 'DROP INDEX CONCURRENTLY t_a_idx;\n',
+      errors: [
+        {
+          message:
+            'DROP INDEX CONCURRENTLY cannot run inside a transaction block: diesel runs each migration in a transaction',
+          text: 'CONCURRENTLY',
+        },
+      ],
+      output: 'DROP INDEX t_a_idx;\n',
+    },
+    {
+      name: 'a dbmate rollback section: mark it transaction:false (preferred), or remove CONCURRENTLY',
+      path: 'db/migrations/20240201000000_orders_customer.sql',
+      files: { 'db/migrations/20240101000000_init.sql': DBMATE_INIT },
+      code: '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\n\n-- migrate:down\nDROP INDEX CONCURRENTLY orders_customer_id_idx;\n',
+      errors: [
+        {
+          message:
+            'DROP INDEX CONCURRENTLY cannot run inside a transaction block: dbmate runs each migration in a transaction',
+          line: 5,
+        },
+      ],
+      output:
+        '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\n\n-- migrate:down transaction:false\nDROP INDEX CONCURRENTLY orders_customer_id_idx;\n',
+      fixes: [
+        {
+          title: 'Run this rollback outside a transaction (-- migrate:down transaction:false)',
+          output:
+            '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\n\n-- migrate:down transaction:false\nDROP INDEX CONCURRENTLY orders_customer_id_idx;\n',
+        },
+        {
+          title: 'Remove CONCURRENTLY',
+          output:
+            '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\n\n-- migrate:down\nDROP INDEX orders_customer_id_idx;\n',
+        },
+      ],
+    },
+    {
+      name: 'a golang-migrate rollback of several statements is sent as one query',
+      path: 'db/migrations/000002_index.down.sql',
+      files: {
+        'db/migrations/000001_init.up.sql': 'CREATE TABLE t (id bigint PRIMARY KEY, a int);\n',
+        'db/migrations/000001_init.down.sql': 'DROP TABLE t;\n',
+        'db/migrations/000002_index.up.sql': 'CREATE INDEX CONCURRENTLY t_a_idx ON t (a);\n',
+      },
+      code: 'DROP INDEX CONCURRENTLY t_a_idx;\nALTER TABLE t DROP COLUMN a;\n',
+      errors: [
+        {
+          message:
+            'DROP INDEX CONCURRENTLY cannot run inside a transaction block: golang-migrate sends the file as one query, which PostgreSQL runs in one transaction when it holds several statements',
+        },
+      ],
+      output: 'DROP INDEX t_a_idx;\nALTER TABLE t DROP COLUMN a;\n',
     },
     {
       name: 'dbmate in its transaction: mark the file transaction:false (preferred), or remove CONCURRENTLY',

@@ -130,12 +130,14 @@ async function lintOrder(c: ValidCase, code: string): Promise<{ path: string; te
     Object.entries(all).map(([p, text]) => ({ path: p, text })),
     { config: { ...DEFAULT_CONFIG, ...c.config }, rules: [] },
   );
-  const group = result.groups.find((g) => g.files.includes(path));
+  const group = result.groups.find((g) => g.files.includes(path) || g.downFiles.includes(path));
   // What the tool runs on the way up: a dbmate file's `-- migrate:down` section is not.
-  return (group?.files ?? [path]).map((p) => ({
+  const up = (group?.files ?? [path]).map((p) => ({
     path: p,
     text: all[p].slice(0, upSectionEnd(group?.tool, all[p])),
   }));
+  // A down migration runs after every up migration.
+  return group?.downFiles.includes(path) ? [...up, { path, text: code }] : up;
 }
 
 function caseName(c: ValidCase): string {

@@ -146,6 +146,8 @@ export async function lintProject(
         verifyFailures: (options.verifyFailures ?? []).filter((f) => group.files.includes(f.file)),
         otherModels: () => otherModels(group),
         fileText: (path) => texts.get(path) ?? '',
+        parsedFile: (path) =>
+          group.files.includes(path) || group.downFiles.includes(path) ? parsedOf(path) : undefined,
         report: (r: Report) => {
           // A schema's finding on what only its migrations say (an adopted policy or partial index)
           // stands in their SQL: when the migrations get schema findings, their own lint has it.

@@ -2,7 +2,7 @@ import { editableInPlace, insertAt, replaceRange } from '../fixes/sql';
 import type { Fix } from '../findings';
 import { key } from '../model/schema';
 import { statementTokens, type PgNode, type ScanToken } from '../parse/sql';
-import { migrationSteps, type MigrationStep } from './migration-steps';
+import { downSteps, migrationSteps, type MigrationStep } from './migration-steps';
 import type { Rule, RuleContext } from './rule';
 
 /**
@@ -31,13 +31,20 @@ export const createIndexNonConcurrently: Rule = {
   },
   check(context) {
     const steps = migrationSteps(context);
-    if (steps.length === 0) return;
     const files = fileFacts(steps);
     for (const step of steps) {
       const facts = files.get(step.file)!;
       const concurrent = concurrentOperation(step);
       if (concurrent) reportConcurrent(context, step, facts, concurrent);
       else if (step.kind === 'IndexStmt') reportBlockingBuild(context, step, facts);
+    }
+    // A rollback that fails is found out when it is needed most: CONCURRENTLY in the down
+    // migrations is held to the same test (their locks are the rollback's business).
+    const down = downSteps(context);
+    const downFiles = fileFacts(down);
+    for (const step of down) {
+      const concurrent = concurrentOperation(step);
+      if (concurrent) reportConcurrent(context, step, downFiles.get(step.file)!, concurrent);
     }
   },
 };
@@ -141,12 +148,20 @@ interface TransactionBlock {
 }
 
 /** How tools that send a whole file as one query (PostgreSQL then runs it as one transaction) say it. */
-const ONE_QUERY: Partial<Record<string, string>> = {
-  'golang-migrate': 'golang-migrate sends the file as one query',
-  dbmate: 'dbmate sends the up section as one query',
-  diesel: 'diesel sends up.sql as one query',
-  prisma: 'Prisma Migrate sends migration.sql as one query',
-};
+function oneQuery(tool: string, direction: 'up' | 'down'): string | undefined {
+  switch (tool) {
+    case 'golang-migrate':
+      return 'golang-migrate sends the file as one query';
+    case 'dbmate':
+      return `dbmate sends the ${direction} section as one query`;
+    case 'diesel':
+      return `diesel sends ${direction}.sql as one query`;
+    case 'prisma':
+      return 'Prisma Migrate sends migration.sql as one query';
+    default:
+      return undefined;
+  }
+}
 
 /**
  * Whether a CONCURRENTLY statement at this step would run inside a transaction block: because of
@@ -159,12 +174,12 @@ function transactionBlock(step: MigrationStep, facts: FileFacts): TransactionBlo
   const migration = step.migration;
   if (!migration) return undefined;
   const several = facts.statements > 1;
-  const oneQuery = ONE_QUERY[migration.tool];
+  const sentAsOne = oneQuery(migration.tool, migration.direction);
   const implicit =
-    several && oneQuery
+    several && sentAsOne
       ? {
-          reason: `${oneQuery}, which PostgreSQL runs in one transaction when it holds several statements`,
-          oneQuery,
+          reason: `${sentAsOne}, which PostgreSQL runs in one transaction when it holds several statements`,
+          oneQuery: sentAsOne,
         }
       : undefined;
   switch (migration.tool) {
@@ -346,10 +361,11 @@ function switchOffTransaction(
   }
   // The marker line is a comment, so no SQL token holds it: find it in the text.
   const text = context.fileText(step.file);
-  const marker = /^--[ \t]*migrate:up\b[^\r\n]*/m.exec(text);
+  const section = step.migration?.direction === 'down' ? 'down' : 'up';
+  const marker = new RegExp(`^--[ \\t]*migrate:${section}\\b[^\\r\\n]*`, 'm').exec(text);
   if (!marker) return undefined;
   const line = marker[0];
-  const title = 'Run this migration outside a transaction (-- migrate:up transaction:false)';
+  const title = `Run this ${section === 'down' ? 'rollback' : 'migration'} outside a transaction (-- migrate:${section} transaction:false)`;
   const on = /\btransaction:\S+/.exec(line);
   if (on) {
     const start = marker.index + on.index;

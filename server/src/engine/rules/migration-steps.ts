@@ -11,7 +11,7 @@ import { migrationName, migrationTimestamp } from '../prisma/migrations';
 import type { FileGroup, MigrationInfo } from '../project';
 import type { RuleContext } from './rule';
 import { quoteIdent, tableRef } from '../fixes/sql';
-import { sendsFileAsOneQuery as toolSendsFileAsOneQuery } from '../workspace/migrations';
+import { dbmateDownSection, sendsFileAsOneQuery as toolSendsFileAsOneQuery } from '../workspace/migrations';
 
 export interface MigrationStep extends StatementEvent {
   /** The tool's facts about the file (undefined for a stand-alone file). */
@@ -70,6 +70,64 @@ export function migrationSteps(context: RuleContext): MigrationStep[] {
     steps.push(step);
   }
   cache.set(history, steps);
+  return steps;
+}
+
+const DBMATE_DOWN_NO_TRANSACTION = /^--\s*migrate:down\b[^\n]*\btransaction:false\b/m;
+const downCache = new WeakMap<object, MigrationStep[]>();
+
+/**
+ * The statements of the group's down migrations (their own files, or a dbmate file's
+ * `-- migrate:down` section), file by file, as steps: they change no model, so their `tables` are
+ * empty and their search_path is the default. For what makes a rollback fail where it is needed
+ * most (CONCURRENTLY in a transaction block); DO blocks count as one statement.
+ */
+export function downSteps(context: RuleContext): MigrationStep[] {
+  const { group } = context;
+  if ((group.language ?? 'sql') !== 'sql' || group.kind !== 'migrations') return [];
+  const cached = downCache.get(group);
+  if (cached) return cached;
+  const steps: MigrationStep[] = [];
+  const add = (file: string, from: number, migration: MigrationInfo | undefined): void => {
+    const parsed = context.parsedFile(file);
+    if (!parsed) return;
+    let explicit = false;
+    for (const stmt of parsed.statements) {
+      if (stmt.start < from) continue;
+      const node = stmt.node[stmt.kind] as PgNode;
+      if (stmt.kind === 'TransactionStmt') {
+        if (BEGIN.has(node.kind as string)) explicit = true;
+        else if (END.has(node.kind as string)) explicit = false;
+      }
+      const toolTransaction = migration?.transactional ?? false;
+      steps.push({
+        file,
+        kind: stmt.kind,
+        node,
+        stmt,
+        parsed,
+        searchPath: ['public'],
+        inDoBlock: false,
+        tables: [],
+        toolTransaction,
+        explicitTransaction: explicit,
+        inTransaction: toolTransaction || explicit,
+        ...(migration ? { migration } : {}),
+      });
+    }
+  };
+  for (const file of group.downFiles) add(file, 0, group.migrations.get(file));
+  if (group.tool === 'dbmate') {
+    for (const file of group.files) {
+      const text = context.fileText(file);
+      const section = dbmateDownSection(text);
+      const up = group.migrations.get(file);
+      if (!section || !up) continue;
+      const transactional = !DBMATE_DOWN_NO_TRANSACTION.test(text.slice(section.start));
+      add(file, section.start, { ...up, direction: 'down', transactional });
+    }
+  }
+  downCache.set(group, steps);
   return steps;
 }
 

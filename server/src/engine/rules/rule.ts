@@ -6,6 +6,7 @@
 import type { ResolvedConfig } from '../config/config';
 import type { Fix, RelatedInfo, Severity, SourceRange } from '../findings';
 import type { SchemaModel } from '../model/schema';
+import type { ParsedSql } from '../parse/sql';
 import type { FileGroup, Language } from '../project';
 
 export interface RuleMeta {
@@ -58,6 +59,8 @@ export interface RuleContext {
   otherModels(): readonly SchemaModel[];
   /** The text of a file of the project (for fixes that must place or keep text). */
   fileText(path: string): string;
+  /** The parse of one of the group's SQL files, its down files included (undefined for others). */
+  parsedFile(path: string): ParsedSql | undefined;
   report(report: Report): void;
 }
 

@@ -2245,12 +2245,15 @@ class SqlModelBuilder {
     const q = this.qualifyList(names);
     const constraints: PgNode[] = (n.constraints ?? []).map((c: PgNode) => c.Constraint).filter(Boolean);
     const { serial: _serial, ...baseType } = typeFromNode(n.typeName);
+    const defaultNode = constraints.find((c) => c.contype === 'CONSTR_DEFAULT')?.raw_expr as
+      PgNode | undefined;
     this.model.schemas.add(q.schema);
     this.model.domains.set(key(q.schema, q.name), {
       ...q,
       baseType,
       notNull: constraints.some((c) => c.contype === 'CONSTR_NOTNULL'),
       checks: constraints.filter((c) => c.contype === 'CONSTR_CHECK').map((c) => this.domainCheck(c, st)),
+      ...(defaultNode ? { defaultNode } : {}),
       origin: this.origin(st),
     });
   }
@@ -2272,6 +2275,11 @@ class SqlModelBuilder {
         return;
       case 'N':
         d.notNull = false;
+        return;
+      case 'T':
+        // SET DEFAULT (with its expression) or DROP DEFAULT.
+        if (n.def) d.defaultNode = n.def as PgNode;
+        else delete d.defaultNode;
         return;
       default:
         return;

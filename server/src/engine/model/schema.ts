@@ -251,6 +251,8 @@ export interface Domain {
   baseType: ColumnType;
   notNull: boolean;
   checks: { node?: PgNode; text?: string }[];
+  /** The expression of its DEFAULT, if it has one. */
+  defaultNode?: PgNode;
   origin: Origin;
 }
 

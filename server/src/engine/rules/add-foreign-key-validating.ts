@@ -1,7 +1,8 @@
 import { editableInPlace, insertAt, quoteIdent, replaceRange, tableRef } from '../fixes/sql';
 import type { Fix, SourceRange, TextEdit } from '../findings';
 import { columnRefs, constraintNameFor, strings, typeFromNode } from '../model/build-sql';
-import type { Table } from '../model/schema';
+import { findUserType } from '../model/queries';
+import type { SchemaModel, Table } from '../model/schema';
 import { statementTokens, type PgNode } from '../parse/sql';
 import { columnsLabel } from './messages';
 import {
@@ -52,7 +53,7 @@ export const addForeignKeyValidating: Rule = {
       if (target.table && (target.table.temporary || target.table.kind === 'foreign table')) return;
       const ranges = alterCommandRanges(step);
       alterCommands(step).forEach((cmd, k) => {
-        for (const added of validatingConstraints(cmd)) {
+        for (const added of validatingConstraints(cmd, context.model)) {
           report(context, steps, index, added, ranges[k], taken);
         }
       });
@@ -67,9 +68,14 @@ interface Added {
   columns: string[];
   /** Written on a new column (`ADD COLUMN c int CHECK (…)`): its name, and the constraint after it. */
   inline?: { column: string; next?: PgNode };
+  /**
+   * A foreign key PostgreSQL marks valid without checking the values it fills the new column with
+   * for the rows already there: from its identity, or from its domain's default.
+   */
+  unchecked?: 'identity' | 'domain';
 }
 
-function validatingConstraints(cmd: PgNode): Added[] {
+function validatingConstraints(cmd: PgNode, model: SchemaModel): Added[] {
   if (cmd.subtype === 'AT_AddConstraint') {
     const c = cmd.def?.Constraint as PgNode | undefined;
     if (!c || c.skip_validation || c.is_enforced !== true) return [];
@@ -85,17 +91,34 @@ function validatingConstraints(cmd: PgNode): Added[] {
   const constraints = ((def.constraints ?? []) as PgNode[]).map((c) => c.Constraint as PgNode);
   // PostgreSQL marks a foreign key on a column it adds valid without checking, unless the column
   // has a default expression: DEFAULT (even DEFAULT NULL), a serial's nextval() or a generated
-  // expression. An identity column, or a domain's default, fills the rows and is still not checked.
+  // expression. An identity column, or a domain's default, fills the rows and is still not checked
+  // (PostgreSQL 18): rows without a parent then stand under a key marked valid.
+  const type = def.typeName ? typeFromNode(def.typeName as PgNode) : undefined;
   const filled =
     constraints.some((c) => c.contype === 'CONSTR_DEFAULT' || c.contype === 'CONSTR_GENERATED') ||
-    (def.typeName ? typeFromNode(def.typeName as PgNode).serial !== undefined : false);
+    type?.serial !== undefined;
+  const domainDefault =
+    type && type.arrayDims === 0 ? findUserType(model.domains, type)?.defaultNode : undefined;
+  const unchecked: Added['unchecked'] = filled
+    ? undefined
+    : constraints.some((c) => c.contype === 'CONSTR_IDENTITY')
+      ? 'identity'
+      : domainDefault && !domainDefault.A_Const?.isnull
+        ? 'domain'
+        : undefined;
   const out: Added[] = [];
   constraints.forEach((c, i) => {
     const next = constraints[i + 1];
     if (next?.contype === 'CONSTR_ATTR_NOT_ENFORCED') return;
     const inline = { column: def.colname as string, ...(next ? { next } : {}) };
-    if (c.contype === 'CONSTR_FOREIGN' && filled) {
-      out.push({ constraint: c, kind: 'foreign key', columns: [inline.column], inline });
+    if (c.contype === 'CONSTR_FOREIGN' && (filled || unchecked)) {
+      out.push({
+        constraint: c,
+        kind: 'foreign key',
+        columns: [inline.column],
+        inline,
+        ...(unchecked ? { unchecked } : {}),
+      });
     } else if (c.contype === 'CONSTR_CHECK') {
       // A CHECK is evaluated on every row even when they all hold NULL: a scan under ACCESS EXCLUSIVE.
       out.push({ constraint: c, kind: 'check', columns: [inline.column], inline });
@@ -119,7 +142,11 @@ function report(
   const range = constraintRange(step, added, start, command);
   const advice = 'add it NOT VALID, then VALIDATE CONSTRAINT separately';
   let message: string;
-  if (added.kind === 'foreign key') {
+  if (added.unchecked) {
+    const parent = referencedName(added.constraint);
+    const from = added.unchecked === 'identity' ? 'its identity' : "its domain's default";
+    message = `Foreign key ${columnsLabel(tableName, added.columns)} is never checked against ${parent}: PostgreSQL fills the column from ${from} for the rows ${tableName} has, and marks the key valid without checking them; ${advice}`;
+  } else if (added.kind === 'foreign key') {
     const parent = referencedName(added.constraint);
     const blocked = parent === tableName ? tableName : `${tableName} and ${parent}`;
     message = `Adding foreign key ${columnsLabel(tableName, added.columns)} scans ${tableName} while writes to ${blocked} wait; ${advice}`;

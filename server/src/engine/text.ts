@@ -131,7 +131,15 @@ export class ByteMap {
 
 /** Number of elements <= value in a sorted array. */
 function countAtMost(sorted: number[], value: number): number {
-  return partitionPoint(sorted, (v) => v <= value);
+  // Asked for every node's location: a search without a closure to allocate (`partitionPoint`'s).
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**

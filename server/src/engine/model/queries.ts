@@ -65,6 +65,8 @@ interface TableIndex {
   indexes: Map<string, Index[]>;
   triggers: Map<string, Trigger[]>;
   referencedBy: Map<string, { table: Table; constraint: Constraint }[]>;
+  /** Partitions and inheritance children, by their parent's key. */
+  children: Map<string, Table[]>;
 }
 
 /**
@@ -76,7 +78,7 @@ const tableIndexes = new WeakMap<SchemaModel, TableIndex>();
 function byTable(model: SchemaModel): TableIndex {
   let t = tableIndexes.get(model);
   if (t) return t;
-  t = { indexes: new Map(), triggers: new Map(), referencedBy: new Map() };
+  t = { indexes: new Map(), triggers: new Map(), referencedBy: new Map(), children: new Map() };
   const push = <V>(m: Map<string, V[]>, k: string, v: V) => {
     const list = m.get(k);
     if (list) list.push(v);
@@ -87,6 +89,8 @@ function byTable(model: SchemaModel): TableIndex {
   for (const table of model.tables.values()) {
     for (const c of table.constraints)
       if (c.references) push(t.referencedBy, tableKey(c.references.table), { table, constraint: c });
+    if (table.partitionOf) push(t.children, tableKey(table.partitionOf), table);
+    for (const parent of table.inherits) push(t.children, tableKey(parent), table);
   }
   tableIndexes.set(model, t);
   return t;
@@ -393,16 +397,14 @@ export function typeRewriteBlocked(
   if (inForeignKey(table, name)) return true;
   if (foreignKeysTo(model, table).some((r) => r.constraint.references!.columns.includes(name))) return true;
   const k = tableKey(table);
-  for (const other of model.tables.values()) {
-    const related =
-      (other.partitionOf && tableKey(other.partitionOf) === k) ||
-      other.inherits.some((p) => tableKey(p) === k) ||
-      (table.partitionOf && tableKey(table.partitionOf) === tableKey(other)) ||
-      table.inherits.some((p) => tableKey(p) === tableKey(other));
-    const same = related ? findColumn(other, name) : undefined;
+  const views = byTable(model);
+  const parents = [...(table.partitionOf ? [table.partitionOf] : []), ...table.inherits];
+  const relatives = [...(views.children.get(k) ?? []), ...parents.flatMap((p) => findTable(model, p) ?? [])];
+  for (const other of relatives) {
+    const same = findColumn(other, name);
     if (same && isOwnColumn(other, same)) return true;
   }
-  for (const index of indexesOf(model, table)) {
+  for (const index of views.indexes.get(k) ?? []) {
     for (const e of index.elements) {
       if (e.column === name && e.opclass) return true;
       const reads = e.expressionColumns?.includes(name) ?? false;
@@ -415,22 +417,43 @@ export function typeRewriteBlocked(
   const keyReads = table.partitionBy?.expressionColumns?.includes(name) ?? false;
   if (breaks(keyReads, true, () => false)) return true;
   for (const c of table.columns) {
+    if (!c.generatedNode || c === column) continue;
     const g = node(c.generatedNode);
-    if (c !== column && breaks(g.reads, true, g.json)) return true;
+    if (breaks(g.reads, true, g.json)) return true;
   }
+  // CHECKs and policies need not be immutable, and numeric has float's operators.
+  if (from !== 'text' && from !== 'json') return false;
   for (const c of table.constraints) {
     if (c.kind !== 'check') continue;
     if (breaks(isCheckOn(c, name), false, () => callsJsonFunction(c.checkNode))) return true;
   }
   for (const p of model.policies) {
-    if (tableKey(p.table) !== k) continue;
+    if (p.table.name !== table.name || p.table.schema !== table.schema) continue;
     for (const n of [p.usingNode, p.withCheckNode]) {
       const e = node(n);
       if (breaks(e.reads, false, e.json)) return true;
     }
   }
-  return from === 'text' && (model.history ?? []).some((e) => writesRows(e.kind, e.node, table));
+  return from === 'text' && rowsWritten(model).has(table.name);
 }
+
+/**
+ * The names of the tables that statements of the model's history write rows into (INSERT, UPDATE,
+ * MERGE, COPY … FROM), as written, without their schema.
+ */
+function rowsWritten(model: SchemaModel): ReadonlySet<string> {
+  let names = rowsWrittenCache.get(model);
+  if (!names) {
+    names = new Set();
+    for (const e of model.history ?? []) {
+      const relation = writtenRelation(e.kind, e.node);
+      if (relation) names.add(relation);
+    }
+    rowsWrittenCache.set(model, names);
+  }
+  return names;
+}
+const rowsWrittenCache = new WeakMap<SchemaModel, Set<string>>();
 
 /** Whether an expression calls a function of json (`json_typeof`, `json_array_length` …). */
 function callsJsonFunction(node: unknown): boolean {
@@ -461,13 +484,12 @@ function readsOnlyNullTests(node: PgNode, column: string): boolean {
   return !other;
 }
 
-/** Whether a statement writes rows into the table (INSERT, UPDATE, MERGE, COPY … FROM). */
-function writesRows(kind: string, node: PgNode, table: Table): boolean {
+/** The table a statement writes rows into (INSERT, UPDATE, MERGE, COPY … FROM), as written. */
+function writtenRelation(kind: string, node: PgNode): string | undefined {
   if (kind !== 'InsertStmt' && kind !== 'UpdateStmt' && kind !== 'MergeStmt' && kind !== 'CopyStmt')
-    return false;
-  if (kind === 'CopyStmt' && !node.is_from) return false;
-  const relation = node.relation as PgNode | undefined;
-  return relation?.relname === table.name && (!relation.schemaname || relation.schemaname === table.schema);
+    return undefined;
+  if (kind === 'CopyStmt' && !node.is_from) return undefined;
+  return (node.relation as PgNode | undefined)?.relname as string | undefined;
 }
 
 /** The domain a column's type names, if it is one. */

@@ -56,6 +56,17 @@ ruleTester(addForeignKeyValidating, {
       code: "ALTER TABLE orders\n  ADD COLUMN coupon_id bigint REFERENCES coupons (id),\n  ADD COLUMN channel text NOT NULL DEFAULT 'web';\n",
     },
     {
+      name: "a domain's default set only after the column was added, or DEFAULT NULL::int: nothing filled",
+      path: 'sql/002_orders_coupon.sql',
+      files: {
+        ...numbered(
+          'CREATE TABLE coupons (id bigint PRIMARY KEY);\nCREATE DOMAIN coupon_ref AS bigint;\nCREATE DOMAIN gift_ref AS bigint DEFAULT NULL::bigint;\n',
+        ),
+        'sql/003_coupon_default.sql': 'ALTER DOMAIN coupon_ref SET DEFAULT 1;\n',
+      },
+      code: 'ALTER TABLE orders ADD COLUMN coupon_id coupon_ref REFERENCES coupons (id), ADD COLUMN gift_id gift_ref REFERENCES coupons (id);\n',
+    },
+    {
       name: "a foreign key on a new column whose domain's default is NULL: nothing to check",
       path: 'sql/002_orders_coupon.sql',
       files: numbered(
@@ -272,6 +283,21 @@ ruleTester(addForeignKeyValidating, {
       ],
       output:
         'ALTER TABLE orders ADD COLUMN region_id region_ref NOT NULL;\nALTER TABLE orders ADD CONSTRAINT orders_region_id_fkey FOREIGN KEY (region_id) REFERENCES regions (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_region_id_fkey;\n',
+    },
+    {
+      name: 'a default inherited from the base domain fills the column too',
+      path: 'sql/002_orders_region.sql',
+      files: numbered(
+        'CREATE TABLE regions (id int PRIMARY KEY);\nINSERT INTO regions VALUES (1);\nCREATE DOMAIN region_base AS int DEFAULT 1;\nCREATE DOMAIN region_ref AS region_base;\n',
+      ),
+      code: 'ALTER TABLE orders ADD COLUMN region_id region_ref REFERENCES regions (id);\n',
+      errors: [
+        {
+          message: /^Foreign key orders.region_id is never checked against regions: .* its domain's default/,
+        },
+      ],
+      output:
+        'ALTER TABLE orders ADD COLUMN region_id region_ref;\nALTER TABLE orders ADD CONSTRAINT orders_region_id_fkey FOREIGN KEY (region_id) REFERENCES regions (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_region_id_fkey;\n',
     },
     {
       name: 'a foreign key on a new column with a DEFAULT is checked: it moves out, NOT VALID',

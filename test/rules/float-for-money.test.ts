@@ -44,14 +44,24 @@ ruleTester(floatForMoney, {
   ],
   invalid: [
     {
-      name: 'a foreign key between float columns, or an operator class of float: no fix',
+      name: 'the money type with rows or a CHECK written in money: no fix (numeric reads neither)',
+      code: "CREATE TABLE prices (id bigint PRIMARY KEY, amount money NOT NULL);\nINSERT INTO prices VALUES (1, '$9.99');\nCREATE TABLE fees (id bigint PRIMARY KEY, fee money NOT NULL CHECK (fee >= 0::money));",
+      errors: [
+        { message: 'Column prices.amount uses the money type' },
+        { message: 'Column fees.fee uses the money type' },
+      ],
+      output: null,
+    },
+    {
+      name: 'a float key another float column references, or an operator class of float: no fix (a numeric column may reference a float key)',
       code: 'CREATE TABLE price_points (id bigint PRIMARY KEY, amount double precision NOT NULL UNIQUE);\nCREATE TABLE offers (id bigint PRIMARY KEY, amount double precision REFERENCES price_points (amount));\nCREATE TABLE bids (id bigint PRIMARY KEY, price real NOT NULL);\nCREATE INDEX ON bids (price float4_ops);',
       errors: [
         { message: 'Column price_points.amount uses double precision for money' },
         { message: 'Column offers.amount uses double precision for money' },
         { message: 'Column bids.price uses real for money' },
       ],
-      output: null,
+      output:
+        'CREATE TABLE price_points (id bigint PRIMARY KEY, amount double precision NOT NULL UNIQUE);\nCREATE TABLE offers (id bigint PRIMARY KEY, amount numeric(12,2) REFERENCES price_points (amount));\nCREATE TABLE bids (id bigint PRIMARY KEY, price real NOT NULL);\nCREATE INDEX ON bids (price float4_ops);',
     },
     {
       name: 'an index expression and a generated column keep working on numeric: the fix stays',

@@ -36,6 +36,16 @@ ruleTester(preferJsonb, {
   ],
   invalid: [
     {
+      name: 'a view giving the column to a json function: no fix; json_build_object takes jsonb: the fix stays',
+      code: "CREATE TABLE forms (id bigint PRIMARY KEY, answers json NOT NULL);\nCREATE VIEW form_sizes AS SELECT id, json_array_length(answers) AS n FROM forms;\nCREATE TABLE notes (id bigint PRIMARY KEY, body json NOT NULL CHECK (json_build_object('b', body) IS NOT NULL));",
+      errors: [
+        { message: 'Column forms.answers uses json instead of jsonb' },
+        { message: 'Column notes.body uses json instead of jsonb' },
+      ],
+      output:
+        "CREATE TABLE forms (id bigint PRIMARY KEY, answers json NOT NULL);\nCREATE VIEW form_sizes AS SELECT id, json_array_length(answers) AS n FROM forms;\nCREATE TABLE notes (id bigint PRIMARY KEY, body jsonb NOT NULL CHECK (json_build_object('b', body) IS NOT NULL));",
+    },
+    {
       name: 'a CHECK or a generated column calling json functions, which take no jsonb: no fix',
       code: "CREATE TABLE forms (\n  id bigint PRIMARY KEY,\n  schema json NOT NULL CHECK (json_typeof(schema) = 'object'),\n  answers json NOT NULL,\n  answer_count int GENERATED ALWAYS AS (json_array_length(answers)) STORED\n);",
       errors: [

@@ -57,6 +57,17 @@ ruleTester(textForTypedData, {
   ],
   invalid: [
     {
+      name: 'an index COLLATE, a view, a partition index or rows under an earlier name: no fix',
+      code: 'CREATE TABLE tenants (id uuid PRIMARY KEY);\nCREATE TABLE projects (id bigint PRIMARY KEY, tenant_id text NOT NULL);\nCREATE INDEX ON projects (tenant_id COLLATE "C");\nCREATE TABLE teams (id bigint PRIMARY KEY, tenant_id text NOT NULL);\nCREATE VIEW team_tenants AS SELECT lower(tenant_id) AS tenant FROM teams;\nCREATE TABLE hits (id bigint NOT NULL, client_ip text NOT NULL) PARTITION BY HASH (id);\nCREATE TABLE hits_0 PARTITION OF hits FOR VALUES WITH (MODULUS 1, REMAINDER 0);\nCREATE INDEX ON hits_0 (client_ip text_pattern_ops);\nCREATE TABLE flags_old (id bigint PRIMARY KEY, is_enabled text NOT NULL);\nINSERT INTO flags_old VALUES (1, \'maybe\');\nALTER TABLE flags_old RENAME TO flags;',
+      errors: [
+        { message: 'Column projects.tenant_id uses text for a reference to tenants.id (uuid)' },
+        { message: 'Column teams.tenant_id uses text for a reference to tenants.id (uuid)' },
+        { message: 'Column hits.client_ip uses text for an IP address' },
+        { message: 'Column flags.is_enabled uses text for a flag' },
+      ],
+      output: null,
+    },
+    {
       name: 'a policy comparing the column with text, or an index with a text operator class: no fix',
       code: "CREATE TABLE tenants (id uuid PRIMARY KEY);\nCREATE TABLE projects (id bigint PRIMARY KEY, tenant_id text NOT NULL);\nALTER TABLE projects ENABLE ROW LEVEL SECURITY;\nCREATE POLICY tenant_isolation ON projects USING (tenant_id = current_setting('app.tenant_id'));\nCREATE TABLE hits (id bigint PRIMARY KEY, client_ip text NOT NULL);\nCREATE INDEX hits_ip_idx ON hits (client_ip text_pattern_ops);",
       errors: [

@@ -44,6 +44,25 @@ ruleTester(timestampWithoutTimeZone, {
   ],
   invalid: [
     {
+      name: 'an exclusion constraint over a range of the column: no fix (tsrange takes no timestamptz)',
+      code: 'CREATE TABLE bookings (\n  id bigint PRIMARY KEY,\n  starts_at timestamp NOT NULL,\n  ends_at timestamp NOT NULL,\n  EXCLUDE USING gist (tsrange(starts_at, ends_at) WITH &&)\n);',
+      errors: [
+        { message: 'Column bookings.starts_at uses timestamp without time zone' },
+        { message: 'Column bookings.ends_at uses timestamp without time zone' },
+      ],
+      output: null,
+    },
+    {
+      name: 'a foreign key between timestamps, and a predicate comparing the column: the fixes stay',
+      code: "CREATE TABLE slots (starts_at timestamp PRIMARY KEY);\nCREATE TABLE visits (id bigint PRIMARY KEY, slot_at timestamp NOT NULL REFERENCES slots (starts_at));\nCREATE INDEX visits_recent_idx ON visits (id) WHERE slot_at > '2024-01-01' AND slot_at IS NOT NULL;",
+      errors: [
+        { message: 'Column slots.starts_at uses timestamp without time zone' },
+        { message: 'Column visits.slot_at uses timestamp without time zone' },
+      ],
+      output:
+        "CREATE TABLE slots (starts_at timestamptz PRIMARY KEY);\nCREATE TABLE visits (id bigint PRIMARY KEY, slot_at timestamptz NOT NULL REFERENCES slots (starts_at));\nCREATE INDEX visits_recent_idx ON visits (id) WHERE slot_at > '2024-01-01' AND slot_at IS NOT NULL;",
+    },
+    {
       name: 'a partition key expression, and a generated column over a renamed column: no fix',
       code: "CREATE TABLE hits (id bigint NOT NULL, hit_at timestamp NOT NULL) PARTITION BY RANGE (date_trunc('day', hit_at));\nCREATE TABLE stays (id bigint PRIMARY KEY, arrived timestamp NOT NULL, night date GENERATED ALWAYS AS (arrived::date) STORED);\nALTER TABLE stays RENAME COLUMN arrived TO arrived_at;",
       errors: [

@@ -116,6 +116,8 @@ export class Project {
    * re-indexing drops them from `files`.
    */
   private unitCache: { stamp: string; units: Unit[]; companions: string[] } | undefined;
+  /** The settings files found beside each migration (`migrationSettings`). */
+  private readonly settingsOf = new Map<string, string[]>();
 
   constructor(
     readonly id: string,
@@ -349,15 +351,23 @@ export class Project {
    */
   private migrationSettings(paths: readonly string[]): string[] {
     if (this.root === undefined || this.kind === 'untitled') return [];
-    const found = migrationSettingsFiles(
-      paths.map((path) => ({ path })),
-      this.root,
-    );
-    for (const f of found) {
-      this.setDisk(f.path, f.text);
-      this.gone.delete(f.path);
+    const out = new Set<string>();
+    for (const path of paths) {
+      // The disk is asked once per migration (the units are worked out again after every edit);
+      // a change comes through `settingsChanged`.
+      let found = this.settingsOf.get(path);
+      if (!found || found.some((f) => !this.files.has(f))) {
+        const read = migrationSettingsFiles([{ path }], this.root);
+        for (const f of read) {
+          this.setDisk(f.path, f.text);
+          this.gone.delete(f.path);
+        }
+        found = read.map((f) => f.path);
+        this.settingsOf.set(path, found);
+      }
+      for (const f of found) out.add(f);
     }
-    return found.map((f) => f.path);
+    return [...out];
   }
 
   /**
@@ -366,6 +376,7 @@ export class Project {
    */
   settingsChanged(path: string, text: string | undefined): void {
     this.unitCache = undefined;
+    this.settingsOf.clear();
     this.needsCheck = true;
     for (const p of this.files.keys()) {
       if (isLintable(p) && migrationSettingsPaths(p).includes(path)) this.dirty.add(p);

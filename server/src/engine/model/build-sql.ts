@@ -682,7 +682,12 @@ class SqlModelBuilder {
       case 'ViewStmt': {
         const q = this.qualify(n.view);
         this.model.schemas.add(q.schema);
-        this.model.views.set(key(q.schema, q.name), { ...q, materialized: false, origin: this.origin(st) });
+        this.model.views.set(key(q.schema, q.name), {
+          ...q,
+          materialized: false,
+          ...(n.query ? { queryNode: n.query as PgNode } : {}),
+          origin: this.origin(st),
+        });
         return;
       }
       case 'CreateTableAsStmt': {
@@ -691,7 +696,12 @@ class SqlModelBuilder {
         if (n.objtype === 'OBJECT_MATVIEW') {
           const q = this.qualify(rel);
           if (n.if_not_exists && this.model.views.has(key(q.schema, q.name))) return;
-          this.model.views.set(key(q.schema, q.name), { ...q, materialized: true, origin: this.origin(st) });
+          this.model.views.set(key(q.schema, q.name), {
+            ...q,
+            materialized: true,
+            ...(n.query ? { queryNode: n.query as PgNode } : {}),
+            origin: this.origin(st),
+          });
         } else if (n.query?.SelectStmt) {
           this.createTableAs(n.into, n.query.SelectStmt, st, !!n.if_not_exists);
         }
@@ -1280,6 +1290,10 @@ class SqlModelBuilder {
     if (c.deferrable) constraint.deferrable = true;
     if (c.nulls_not_distinct) constraint.nullsNotDistinct = true;
     if (c.including) constraint.include = strings(c.including);
+    if (kind === 'exclude') {
+      const elements = ((c.exclusions ?? []) as PgNode[]).map((x) => x.List?.items?.[0] as PgNode | undefined);
+      constraint.exclusionColumns = [...new Set([...columns, ...columnRefs(elements)])];
+    }
     if (kind === 'foreign key') this.foreignKey(constraint, table, c, st, at, nextAt);
     if (kind === 'check') {
       constraint.checkNode = c.raw_expr;
@@ -1852,6 +1866,7 @@ class SqlModelBuilder {
     for (const c of table.constraints) {
       c.columns = swap(c.columns);
       if (c.include) c.include = swap(c.include);
+      if (c.exclusionColumns) c.exclusionColumns = swap(c.exclusionColumns);
       if (c.checkColumns) c.checkColumns = swap(c.checkColumns);
     }
     if (table.partitionBy) {

@@ -9,6 +9,7 @@ import {
   type Column,
   type Constraint,
   type Index,
+  type Policy,
   type QualifiedName,
   type SchemaModel,
   type Table,
@@ -67,6 +68,7 @@ interface TableIndex {
   referencedBy: Map<string, { table: Table; constraint: Constraint }[]>;
   /** Partitions and inheritance children, by their parent's key. */
   children: Map<string, Table[]>;
+  policies: Map<string, Policy[]>;
 }
 
 /**
@@ -78,7 +80,13 @@ const tableIndexes = new WeakMap<SchemaModel, TableIndex>();
 function byTable(model: SchemaModel): TableIndex {
   let t = tableIndexes.get(model);
   if (t) return t;
-  t = { indexes: new Map(), triggers: new Map(), referencedBy: new Map(), children: new Map() };
+  t = {
+    indexes: new Map(),
+    triggers: new Map(),
+    referencedBy: new Map(),
+    children: new Map(),
+    policies: new Map(),
+  };
   const push = <V>(m: Map<string, V[]>, k: string, v: V) => {
     const list = m.get(k);
     if (list) list.push(v);
@@ -92,6 +100,7 @@ function byTable(model: SchemaModel): TableIndex {
     if (table.partitionOf) push(t.children, tableKey(table.partitionOf), table);
     for (const parent of table.inherits) push(t.children, tableKey(parent), table);
   }
+  for (const p of model.policies) push(t.policies, tableKey(p.table), p);
   tableIndexes.set(model, t);
   return t;
 }
@@ -354,29 +363,34 @@ export function inForeignKey(table: Table, column: string): boolean {
 }
 
 /** The type a type-changing fix takes a column from (`typeRewriteBlocked`). */
-export type RewrittenType = 'text' | 'json' | 'timestamp' | 'float';
+export type RewrittenType = 'text' | 'json' | 'timestamp' | 'float' | 'money';
 
 /**
  * Whether another part of the schema depends on the column's type in a way that rewriting the type
- * where the column is defined would break, so that the fixed SQL no longer runs. PostgreSQL 18
- * refuses, for instance:
+ * where the column is defined would break, so that the fixed SQL no longer runs. What PostgreSQL 18
+ * refuses, by the type the column leaves:
  *
- *   - an operator class or collation of the old type on the column in an index (`text_pattern_ops`,
- *     `timestamp_minmax_ops`);
- *   - a foreign key between columns of the old and the new type (`cannot be implemented`);
- *   - a partition or inheritance child that defines the column with the old type;
- *   - from timestamp, an index expression or predicate, partition key expression or generated
- *     column that is no longer immutable (`happened_at::date` of a timestamptz); a predicate that
- *     only tests the column for NULL is fine, and so are CHECKs and policies, which need not be
- *     immutable;
- *   - from json, an expression that calls a json function, which takes no jsonb
- *     (`json_typeof(jsonb)` does not exist); the operators (`->>`) work on both;
- *   - from text, any expression that reads the column (`uuid = text`, `lower(uuid)`), a partition
- *     key on it (its bounds are text), and rows the migrations write into the table, which the new
- *     type may not accept (`'yes'` is a boolean, `'maybe'` is not).
+ *   - always: an operator class or collation of the old type on the column in an index
+ *     (`text_pattern_ops`, `timestamp_minmax_ops`, `COLLATE "C"` on a uuid), and a partition or
+ *     inheritance child (or parent) that defines the column itself, with the old type;
+ *   - from text, json or money: a foreign key between the column and another of the old type
+ *     (`cannot be implemented`); timestamp and timestamptz keys reference each other, and so does
+ *     a numeric column a float key, but not a float column a numeric key;
+ *   - from timestamp: what must be immutable and no longer is on timestamptz (`happened_at::date`,
+ *     `date_trunc('day', happened_at)`): an index expression, exclusion or partition key expression,
+ *     a generated column; in a partial index predicate, anything but a comparison of the column
+ *     itself or a NULL test;
+ *   - from json: an expression that gives the column to a function that takes json only
+ *     (`json_typeof`, `json_array_length` …); the operators (`->>`) work on both;
+ *   - from text or money: any expression that reads the column (`uuid = text`, `lower(uuid)`,
+ *     `amount > '$0.00'`), a partition key on it, and rows the migrations write into the table (or
+ *     a partition of it, under any name it had), which the new type may not read (`'maybe'` is no
+ *     boolean, `'$9.99'` no numeric);
+ *   - from text, json or money: a view that reads the column.
  *
- * From float (or money) to numeric nothing of that kind breaks: numeric has the same functions
- * and operators, immutably. Views and function bodies are not followed.
+ * The same holds for the table's partitions and inheritance children, which take the column from
+ * it. From float to numeric nothing else breaks: numeric has float's functions and operators,
+ * immutably. Trigger WHEN clauses and function bodies are not followed.
  */
 export function typeRewriteBlocked(
   model: SchemaModel,
@@ -385,61 +399,184 @@ export function typeRewriteBlocked(
   from: RewrittenType,
 ): boolean {
   const name = column.name;
-  /** Whether an expression that reads the column (by `reads`) stops working on the new type. */
-  const breaks = (reads: boolean, mustBeImmutable: boolean, callsJson: () => boolean): boolean =>
-    reads &&
-    (from === 'text' || (from === 'timestamp' && mustBeImmutable) || (from === 'json' && callsJson()));
-  const node = (n: PgNode | undefined) => ({
-    reads: n !== undefined && columnRefs(n).includes(name),
-    json: () => callsJsonFunction(n),
-  });
-
-  if (inForeignKey(table, name)) return true;
-  if (foreignKeysTo(model, table).some((r) => r.constraint.references!.columns.includes(name))) return true;
-  const k = tableKey(table);
   const views = byTable(model);
-  const parents = [...(table.partitionOf ? [table.partitionOf] : []), ...table.inherits];
-  const relatives = [...(views.children.get(k) ?? []), ...parents.flatMap((p) => findTable(model, p) ?? [])];
-  for (const other of relatives) {
+  const family = [table, ...descendants(model, table)];
+  const readsAll = from === 'text' || from === 'money';
+  /** Whether an expression that reads the column stops working on the new type. */
+  const breaks = (node: PgNode | undefined, mustBeImmutable: boolean): boolean => {
+    if (!node || !columnRefs(node).includes(name)) return false;
+    if (readsAll) return true;
+    if (from === 'json') return callsJsonFunction(node, name);
+    return from === 'timestamp' && mustBeImmutable;
+  };
+
+  for (const other of [...family.slice(1), ...ancestors(model, table)]) {
     const same = findColumn(other, name);
     if (same && isOwnColumn(other, same)) return true;
   }
-  for (const index of views.indexes.get(k) ?? []) {
-    for (const e of index.elements) {
-      if (e.column === name && e.opclass) return true;
-      const reads = e.expressionColumns?.includes(name) ?? false;
-      if (breaks(reads, true, () => /\bjson_\w+\s*\(/i.test(e.expression ?? ''))) return true;
+  if (from !== 'timestamp') {
+    const referenced = foreignKeysTo(model, table).some((r) =>
+      r.constraint.references!.columns.includes(name),
+    );
+    if (referenced || (from !== 'float' && inForeignKey(table, name))) return true;
+  }
+  for (const t of family) {
+    const k = tableKey(t);
+    for (const index of views.indexes.get(k) ?? []) {
+      for (const e of index.elements) {
+        if (e.column === name && (e.opclass || e.collation)) return true;
+        if (!e.expressionColumns?.includes(name) || from === 'float') continue;
+        if (readsAll || from === 'timestamp') return true;
+        if (from === 'json' && JSON_ONLY_CALL.test(e.expression ?? '')) return true;
+      }
+      const p = index.predicateNode;
+      if (p && breaks(p, true) && !(from === 'timestamp' && readsOnlyPlainComparisons(p, name))) return true;
     }
-    const p = index.predicateNode;
-    if (p && !readsOnlyNullTests(p, name) && breaks(true, true, () => callsJsonFunction(p))) return true;
-  }
-  if (from === 'text' && table.partitionBy?.columns.includes(name)) return true;
-  const keyReads = table.partitionBy?.expressionColumns?.includes(name) ?? false;
-  if (breaks(keyReads, true, () => false)) return true;
-  for (const c of table.columns) {
-    if (!c.generatedNode || c === column) continue;
-    const g = node(c.generatedNode);
-    if (breaks(g.reads, true, g.json)) return true;
-  }
-  // CHECKs and policies need not be immutable, and numeric has float's operators.
-  if (from !== 'text' && from !== 'json') return false;
-  for (const c of table.constraints) {
-    if (c.kind !== 'check') continue;
-    if (breaks(isCheckOn(c, name), false, () => callsJsonFunction(c.checkNode))) return true;
-  }
-  for (const p of model.policies) {
-    if (p.table.name !== table.name || p.table.schema !== table.schema) continue;
-    for (const n of [p.usingNode, p.withCheckNode]) {
-      const e = node(n);
-      if (breaks(e.reads, false, e.json)) return true;
+    if (readsAll && t.partitionBy?.columns.includes(name)) return true;
+    const keyReads = t.partitionBy?.expressionColumns?.includes(name) ?? false;
+    if (keyReads && (readsAll || from === 'timestamp')) return true;
+    for (const c of t.columns) {
+      if (c.generatedNode && c !== column && breaks(c.generatedNode, true)) return true;
+    }
+    for (const c of t.constraints) {
+      if (c.kind === 'exclude' && c.exclusionColumns?.includes(name) && from !== 'float') return true;
+      if (
+        c.kind === 'check' &&
+        isCheckOn(c, name) &&
+        (readsAll || (from === 'json' && callsJsonFunction(c.checkNode, name)))
+      )
+        return true;
+    }
+    if (from === 'text' || from === 'json' || from === 'money') {
+      for (const p of views.policies.get(k) ?? []) {
+        if (breaks(p.usingNode, false) || breaks(p.withCheckNode, false)) return true;
+      }
     }
   }
-  return from === 'text' && rowsWritten(model).has(table.name);
+  if (from === 'timestamp' || from === 'float') return false;
+  for (const view of model.views.values()) {
+    if (view.queryNode && readsRelation(view.queryNode, table.name) && breaks(view.queryNode, false))
+      return true;
+  }
+  if (from === 'json') return false;
+  const written = rowsWritten(model);
+  return family.some((t) => written.has(t.name));
+}
+
+/** The tables that take their columns from this one: partitions and inheritance children, theirs … */
+function descendants(model: SchemaModel, table: Table): Table[] {
+  const children = byTable(model).children;
+  const out: Table[] = [];
+  const seen = new Set<Table>([table]);
+  const visit = (t: Table): void => {
+    for (const child of children.get(tableKey(t)) ?? []) {
+      if (seen.has(child)) continue;
+      seen.add(child);
+      out.push(child);
+      visit(child);
+    }
+  };
+  visit(table);
+  return out;
+}
+
+/** The tables this one takes its columns from: its partitioned parent, inheritance parents, theirs … */
+function ancestors(model: SchemaModel, table: Table): Table[] {
+  const out: Table[] = [];
+  const seen = new Set<Table>([table]);
+  const visit = (t: Table): void => {
+    for (const q of [...(t.partitionOf ? [t.partitionOf] : []), ...t.inherits]) {
+      const parent = findTable(model, q);
+      if (!parent || seen.has(parent)) continue;
+      seen.add(parent);
+      out.push(parent);
+      visit(parent);
+    }
+  };
+  visit(table);
+  return out;
+}
+
+/** The functions of json that take no jsonb (`json_build_object` and the like take any value). */
+const JSON_ONLY_FUNCTIONS = new Set([
+  'json_array_elements',
+  'json_array_elements_text',
+  'json_array_length',
+  'json_each',
+  'json_each_text',
+  'json_extract_path',
+  'json_extract_path_text',
+  'json_object_keys',
+  'json_populate_record',
+  'json_populate_recordset',
+  'json_to_record',
+  'json_to_recordset',
+  'json_strip_nulls',
+  'json_typeof',
+]);
+const JSON_ONLY_CALL = new RegExp(`\\b(?:${[...JSON_ONLY_FUNCTIONS].join('|')})\\s*\\(`, 'i');
+
+/** Whether the expression gives the column to a function of json that takes no jsonb. */
+function callsJsonFunction(node: unknown, column: string): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some((n) => callsJsonFunction(n, column));
+  const call = (node as PgNode).FuncCall as PgNode | undefined;
+  const names = call?.funcname as PgNode[] | undefined;
+  const fn = String(names?.[names.length - 1]?.String?.sval ?? '');
+  if (call && JSON_ONLY_FUNCTIONS.has(fn) && columnRefs(call.args).includes(column)) return true;
+  return Object.values(node).some((n) => callsJsonFunction(n, column));
+}
+
+const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
+
+/**
+ * Whether every reference to the column in the expression is the column itself compared
+ * (`= < > …`, BETWEEN) or tested for NULL: what stays immutable when a timestamp becomes a
+ * timestamptz (the other side is converted once, when the index is made).
+ */
+function readsOnlyPlainComparisons(node: PgNode, column: string): boolean {
+  const isColumn = (n: unknown): boolean => {
+    const fields = (n as PgNode | undefined)?.ColumnRef?.fields as PgNode[] | undefined;
+    return fields?.[fields.length - 1]?.String?.sval === column;
+  };
+  let other = false;
+  const walk = (n: unknown): void => {
+    if (other || !n || typeof n !== 'object') return;
+    if (Array.isArray(n)) return n.forEach(walk);
+    const obj = n as PgNode;
+    if (obj.NullTest && isColumn(obj.NullTest.arg)) return;
+    const expr = obj.A_Expr as PgNode | undefined;
+    if (expr) {
+      const op = String((expr.name as PgNode[] | undefined)?.[0]?.String?.sval ?? '');
+      const plain =
+        (expr.kind === 'AEXPR_OP' && COMPARISONS.has(op)) || String(expr.kind).startsWith('AEXPR_BETWEEN');
+      if (plain) {
+        for (const side of [expr.lexpr, expr.rexpr]) if (!isColumn(side)) walk(side);
+        return;
+      }
+    }
+    if (isColumn(obj)) {
+      other = true;
+      return;
+    }
+    for (const v of Object.values(obj)) walk(v);
+  };
+  walk(node);
+  return !other;
+}
+
+/** Whether a query reads a table of that name (`FROM t`, a join, a subquery). */
+function readsRelation(node: unknown, name: string): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some((n) => readsRelation(n, name));
+  const rv = (node as PgNode).RangeVar as PgNode | undefined;
+  if (rv) return rv.relname === name;
+  return Object.values(node).some((n) => readsRelation(n, name));
 }
 
 /**
  * The names of the tables that statements of the model's history write rows into (INSERT, UPDATE,
- * MERGE, COPY … FROM), as written, without their schema.
+ * MERGE, COPY … FROM), as written, and every name such a table was renamed to afterwards.
  */
 function rowsWritten(model: SchemaModel): ReadonlySet<string> {
   let names = rowsWrittenCache.get(model);
@@ -448,41 +585,14 @@ function rowsWritten(model: SchemaModel): ReadonlySet<string> {
     for (const e of model.history ?? []) {
       const relation = writtenRelation(e.kind, e.node);
       if (relation) names.add(relation);
+      const renamed = e.kind === 'RenameStmt' && e.node.renameType === 'OBJECT_TABLE';
+      if (renamed && names.has(e.node.relation?.relname as string)) names.add(e.node.newname as string);
     }
     rowsWrittenCache.set(model, names);
   }
   return names;
 }
 const rowsWrittenCache = new WeakMap<SchemaModel, Set<string>>();
-
-/** Whether an expression calls a function of json (`json_typeof`, `json_array_length` …). */
-function callsJsonFunction(node: unknown): boolean {
-  if (!node || typeof node !== 'object') return false;
-  if (Array.isArray(node)) return node.some(callsJsonFunction);
-  const names = (node as PgNode).FuncCall?.funcname as PgNode[] | undefined;
-  if (names && /^json_/.test(String(names[names.length - 1]?.String?.sval ?? ''))) return true;
-  return Object.values(node).some(callsJsonFunction);
-}
-
-/** Whether every reference to the column in the expression is an `IS [NOT] NULL` test of it. */
-function readsOnlyNullTests(node: PgNode, column: string): boolean {
-  let other = false;
-  const walk = (n: unknown): void => {
-    if (other || !n || typeof n !== 'object') return;
-    if (Array.isArray(n)) return n.forEach(walk);
-    const obj = n as PgNode;
-    const tested = obj.NullTest?.arg?.ColumnRef?.fields as PgNode[] | undefined;
-    if (tested && tested[tested.length - 1]?.String?.sval === column) return;
-    if (obj.ColumnRef) {
-      const fields = obj.ColumnRef.fields as PgNode[] | undefined;
-      other = fields?.[fields.length - 1]?.String?.sval === column;
-      return;
-    }
-    for (const v of Object.values(obj)) walk(v);
-  };
-  walk(node);
-  return !other;
-}
 
 /** The table a statement writes rows into (INSERT, UPDATE, MERGE, COPY … FROM), as written. */
 function writtenRelation(kind: string, node: PgNode): string | undefined {

@@ -97,6 +97,8 @@ export interface Constraint {
   checkColumns?: string[];
   /** CHECK expression text as written. */
   checkText?: string;
+  /** EXCLUDE: every column its elements read, expressions included (`tsrange(starts_at, ends_at)`). */
+  exclusionColumns?: string[];
   origin: Origin;
   /**
    * Foreign keys whose ON DELETE / ON UPDATE was not written: the action that applies anyway. Prisma
@@ -232,6 +234,8 @@ export interface View {
   schema: string;
   name: string;
   materialized: boolean;
+  /** The query it runs (its SelectStmt node, under its key). */
+  queryNode?: PgNode;
   origin: Origin;
   prisma?: PrismaName;
 }

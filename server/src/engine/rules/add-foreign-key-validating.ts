@@ -2,7 +2,7 @@ import { editableInPlace, insertAt, quoteIdent, replaceRange, tableRef } from '.
 import type { Fix, SourceRange, TextEdit } from '../findings';
 import { columnRefs, constraintNameFor, strings, typeFromNode } from '../model/build-sql';
 import { findUserType } from '../model/queries';
-import type { SchemaModel, Table } from '../model/schema';
+import type { Domain, SchemaModel, Table } from '../model/schema';
 import { statementTokens, type PgNode } from '../parse/sql';
 import { columnsLabel } from './messages';
 import {
@@ -53,7 +53,9 @@ export const addForeignKeyValidating: Rule = {
       if (target.table && (target.table.temporary || target.table.kind === 'foreign table')) return;
       const ranges = alterCommandRanges(step);
       alterCommands(step).forEach((cmd, k) => {
-        for (const added of validatingConstraints(cmd, context.model)) {
+        for (const added of validatingConstraints(cmd, (type) =>
+          domainDefaultFills(steps, index, context.model, type),
+        )) {
           report(context, steps, index, added, ranges[k], taken);
         }
       });
@@ -75,7 +77,11 @@ interface Added {
   unchecked?: 'identity' | 'domain';
 }
 
-function validatingConstraints(cmd: PgNode, model: SchemaModel): Added[] {
+function validatingConstraints(
+  cmd: PgNode,
+  /** Whether a domain's default fills a new column of this type for the rows there. */
+  domainFills: (type: { name: string; schema?: string }) => boolean,
+): Added[] {
   if (cmd.subtype === 'AT_AddConstraint') {
     const c = cmd.def?.Constraint as PgNode | undefined;
     if (!c || c.skip_validation || c.is_enforced !== true) return [];
@@ -97,13 +103,11 @@ function validatingConstraints(cmd: PgNode, model: SchemaModel): Added[] {
   const filled =
     constraints.some((c) => c.contype === 'CONSTR_DEFAULT' || c.contype === 'CONSTR_GENERATED') ||
     type?.serial !== undefined;
-  const domainDefault =
-    type && type.arrayDims === 0 ? findUserType(model.domains, type)?.defaultNode : undefined;
   const unchecked: Added['unchecked'] = filled
     ? undefined
     : constraints.some((c) => c.contype === 'CONSTR_IDENTITY')
       ? 'identity'
-      : domainDefault && !domainDefault.A_Const?.isnull
+      : type && type.arrayDims === 0 && domainFills(type)
         ? 'domain'
         : undefined;
   const out: Added[] = [];
@@ -125,6 +129,54 @@ function validatingConstraints(cmd: PgNode, model: SchemaModel): Added[] {
     }
   });
   return out;
+}
+
+/**
+ * Whether a column of this type, added at step `index`, is filled by a domain's default: its
+ * domain's, or that of the domain it is based on, as the statements before the step left them (a
+ * domain they do not define is taken from the model). `DEFAULT NULL` fills nothing.
+ */
+function domainDefaultFills(
+  steps: readonly MigrationStep[],
+  index: number,
+  model: SchemaModel,
+  type: { name: string; schema?: string },
+): boolean {
+  const domains = new Map<string, { default?: PgNode; base?: string }>();
+  const last = (names: string[]): string | undefined => names[names.length - 1];
+  for (let i = 0; i < index; i++) {
+    const { kind, node } = steps[i];
+    if (kind === 'CreateDomainStmt') {
+      const name = last(strings(node.domainname));
+      const constraints = ((node.constraints ?? []) as PgNode[]).map(
+        (c) => c.Constraint as PgNode | undefined,
+      );
+      const base = last(strings(node.typeName?.names));
+      const value = constraints.find((c) => c?.contype === 'CONSTR_DEFAULT')?.raw_expr as PgNode | undefined;
+      if (name) domains.set(name, { ...(value ? { default: value } : {}), ...(base ? { base } : {}) });
+    } else if (kind === 'AlterDomainStmt' && node.subtype === 'T') {
+      const domain = domains.get(last(strings(node.typeName)) ?? '');
+      if (domain) domain.default = (node.def as PgNode | undefined) ?? undefined;
+    }
+  }
+  let name: string | undefined = type.name;
+  for (let depth = 0; name !== undefined && depth < 16; depth++) {
+    let domain = domains.get(name);
+    if (!domain) {
+      const known: Domain | undefined = findUserType(model.domains, depth === 0 ? type : { name });
+      if (!known) return false;
+      domain = { ...(known.defaultNode ? { default: known.defaultNode } : {}), base: known.baseType.name };
+    }
+    if (domain.default) return !isNullConstant(domain.default);
+    name = domain.base;
+  }
+  return false;
+}
+
+/** `NULL`, or `NULL::type`. */
+function isNullConstant(node: PgNode): boolean {
+  const value = (node.TypeCast?.arg as PgNode | undefined) ?? node;
+  return value.A_Const?.isnull === true;
 }
 
 function report(

@@ -67,6 +67,14 @@ ruleTester(addForeignKeyValidating, {
       code: 'ALTER TABLE orders ADD COLUMN coupon_id coupon_ref REFERENCES coupons (id), ADD COLUMN gift_id gift_ref REFERENCES coupons (id);\n',
     },
     {
+      name: "a base domain's default set after the domain over it was made: not the derived domain's",
+      path: 'sql/002_orders_region.sql',
+      files: numbered(
+        'CREATE TABLE regions (id int PRIMARY KEY);\nCREATE DOMAIN region_base AS int;\nCREATE DOMAIN region_ref AS region_base;\nALTER DOMAIN region_base SET DEFAULT 99;\n',
+      ),
+      code: 'ALTER TABLE orders ADD COLUMN region_id region_ref REFERENCES regions (id);\n',
+    },
+    {
       name: "a foreign key on a new column whose domain's default is NULL: nothing to check",
       path: 'sql/002_orders_coupon.sql',
       files: numbered(
@@ -296,6 +304,17 @@ ruleTester(addForeignKeyValidating, {
           message: /^Foreign key orders.region_id is never checked against regions: .* its domain's default/,
         },
       ],
+      output:
+        'ALTER TABLE orders ADD COLUMN region_id region_ref;\nALTER TABLE orders ADD CONSTRAINT orders_region_id_fkey FOREIGN KEY (region_id) REFERENCES regions (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_region_id_fkey;\n',
+    },
+    {
+      name: 'a derived domain keeps the default its base had when it was made, dropped from the base later',
+      path: 'sql/002_orders_region.sql',
+      files: numbered(
+        'CREATE TABLE regions (id int PRIMARY KEY);\nINSERT INTO regions VALUES (1);\nCREATE DOMAIN region_base AS int DEFAULT 1;\nCREATE DOMAIN region_ref AS region_base;\nALTER DOMAIN region_base DROP DEFAULT;\n',
+      ),
+      code: 'ALTER TABLE orders ADD COLUMN region_id region_ref REFERENCES regions (id);\n',
+      errors: [{ message: /^Foreign key orders.region_id is never checked against regions/ }],
       output:
         'ALTER TABLE orders ADD COLUMN region_id region_ref;\nALTER TABLE orders ADD CONSTRAINT orders_region_id_fkey FOREIGN KEY (region_id) REFERENCES regions (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_region_id_fkey;\n',
     },

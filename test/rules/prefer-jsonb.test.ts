@@ -36,14 +36,25 @@ ruleTester(preferJsonb, {
   ],
   invalid: [
     {
-      name: 'a view giving the column to a json function: no fix; json_build_object takes jsonb: the fix stays',
-      code: "CREATE TABLE forms (id bigint PRIMARY KEY, answers json NOT NULL);\nCREATE VIEW form_sizes AS SELECT id, json_array_length(answers) AS n FROM forms;\nCREATE TABLE notes (id bigint PRIMARY KEY, body json NOT NULL CHECK (json_build_object('b', body) IS NOT NULL));",
+      name: 'a full-text index over the json, or a UNION with json: no fix',
+      code: "CREATE TABLE articles (id bigint PRIMARY KEY, payload json);\nCREATE INDEX ON articles USING gin (json_to_tsvector('english', payload, '[\"string\"]'));\nCREATE TABLE drafts (id bigint PRIMARY KEY, payload json);\nCREATE TABLE archive (id bigint PRIMARY KEY, payload json);\nCREATE VIEW all_payloads AS SELECT payload FROM drafts UNION ALL SELECT payload FROM archive;",
+      errors: [
+        { message: 'Column articles.payload uses json instead of jsonb' },
+        { message: 'Column drafts.payload uses json instead of jsonb' },
+        { message: 'Column archive.payload uses json instead of jsonb' },
+      ],
+      output: null,
+    },
+    {
+      name: 'a view giving the column to a function, or to COALESCE with json: no fix; ->> and a plain select work on jsonb: the fix stays',
+      code: "CREATE TABLE forms (id bigint PRIMARY KEY, answers json NOT NULL);\nCREATE VIEW form_sizes AS SELECT id, json_array_length(answers) AS n FROM forms;\nCREATE TABLE surveys (id bigint PRIMARY KEY, settings json);\nCREATE VIEW survey_settings AS SELECT id, COALESCE(settings, '{}'::json) AS settings FROM surveys;\nCREATE TABLE notes (id bigint PRIMARY KEY, body json NOT NULL CHECK ((body ->> 'b') IS NOT NULL));\nCREATE VIEW note_bodies AS SELECT id, body FROM notes;",
       errors: [
         { message: 'Column forms.answers uses json instead of jsonb' },
+        { message: 'Column surveys.settings uses json instead of jsonb' },
         { message: 'Column notes.body uses json instead of jsonb' },
       ],
       output:
-        "CREATE TABLE forms (id bigint PRIMARY KEY, answers json NOT NULL);\nCREATE VIEW form_sizes AS SELECT id, json_array_length(answers) AS n FROM forms;\nCREATE TABLE notes (id bigint PRIMARY KEY, body jsonb NOT NULL CHECK (json_build_object('b', body) IS NOT NULL));",
+        "CREATE TABLE forms (id bigint PRIMARY KEY, answers json NOT NULL);\nCREATE VIEW form_sizes AS SELECT id, json_array_length(answers) AS n FROM forms;\nCREATE TABLE surveys (id bigint PRIMARY KEY, settings json);\nCREATE VIEW survey_settings AS SELECT id, COALESCE(settings, '{}'::json) AS settings FROM surveys;\nCREATE TABLE notes (id bigint PRIMARY KEY, body jsonb NOT NULL CHECK ((body ->> 'b') IS NOT NULL));\nCREATE VIEW note_bodies AS SELECT id, body FROM notes;",
     },
     {
       name: 'a CHECK or a generated column calling json functions, which take no jsonb: no fix',

@@ -57,6 +57,22 @@ ruleTester(textForTypedData, {
   ],
   invalid: [
     {
+      name: 'views that only select the column pass it on: the fix stays',
+      code: 'CREATE TABLE users (id bigint PRIMARY KEY, last_login_at text, is_admin text NOT NULL);\nCREATE VIEW user_summary AS SELECT id, last_login_at FROM users;\nCREATE SCHEMA app;\nCREATE TABLE app.users (id bigint PRIMARY KEY, is_admin boolean NOT NULL);\nCREATE VIEW app.admins AS SELECT id FROM app.users WHERE is_admin;',
+      errors: [
+        { message: 'Column users.last_login_at uses text for a timestamp' },
+        { message: 'Column users.is_admin uses text for a flag' },
+      ],
+      output:
+        'CREATE TABLE users (id bigint PRIMARY KEY, last_login_at timestamptz, is_admin boolean NOT NULL);\nCREATE VIEW user_summary AS SELECT id, last_login_at FROM users;\nCREATE SCHEMA app;\nCREATE TABLE app.users (id bigint PRIMARY KEY, is_admin boolean NOT NULL);\nCREATE VIEW app.admins AS SELECT id FROM app.users WHERE is_admin;',
+    },
+    {
+      name: 'a view over a view that passes the column on: no fix',
+      code: "CREATE TABLE members (id bigint PRIMARY KEY, is_admin text NOT NULL);\nCREATE VIEW all_members AS SELECT * FROM members;\nCREATE VIEW admins AS SELECT id FROM all_members WHERE lower(is_admin) = 'yes';",
+      errors: [{ message: 'Column members.is_admin uses text for a flag' }],
+      output: null,
+    },
+    {
       name: 'an index COLLATE, a view, a partition index or rows under an earlier name: no fix',
       code: 'CREATE TABLE tenants (id uuid PRIMARY KEY);\nCREATE TABLE projects (id bigint PRIMARY KEY, tenant_id text NOT NULL);\nCREATE INDEX ON projects (tenant_id COLLATE "C");\nCREATE TABLE teams (id bigint PRIMARY KEY, tenant_id text NOT NULL);\nCREATE VIEW team_tenants AS SELECT lower(tenant_id) AS tenant FROM teams;\nCREATE TABLE hits (id bigint NOT NULL, client_ip text NOT NULL) PARTITION BY HASH (id);\nCREATE TABLE hits_0 PARTITION OF hits FOR VALUES WITH (MODULUS 1, REMAINDER 0);\nCREATE INDEX ON hits_0 (client_ip text_pattern_ops);\nCREATE TABLE flags_old (id bigint PRIMARY KEY, is_enabled text NOT NULL);\nINSERT INTO flags_old VALUES (1, \'maybe\');\nALTER TABLE flags_old RENAME TO flags;',
       errors: [

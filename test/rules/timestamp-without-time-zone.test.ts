@@ -44,6 +44,17 @@ ruleTester(timestampWithoutTimeZone, {
   ],
   invalid: [
     {
+      name: 'a predicate comparing with a typed value or another column, or a materialized view index: no fix',
+      code: "CREATE TABLE sessions (id bigint PRIMARY KEY, created_at timestamp(6) without time zone NOT NULL);\nCREATE INDEX index_sessions_recent ON sessions USING btree (id) WHERE (created_at > '2024-01-01 00:00:00'::timestamp without time zone);\nCREATE TABLE shifts (id bigint PRIMARY KEY, starts_at timestamp NOT NULL, ends_at timestamp);\nCREATE INDEX shifts_open_idx ON shifts (id) WHERE ends_at IS NULL OR ends_at > starts_at;\nCREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamp NOT NULL);\nCREATE MATERIALIZED VIEW event_days AS SELECT id, happened_at FROM events;\nCREATE INDEX ON event_days (date_trunc('day', happened_at));",
+      errors: [
+        { message: 'Column sessions.created_at uses timestamp without time zone' },
+        { message: 'Column shifts.starts_at uses timestamp without time zone' },
+        { message: 'Column shifts.ends_at uses timestamp without time zone' },
+        { message: 'Column events.happened_at uses timestamp without time zone' },
+      ],
+      output: null,
+    },
+    {
       name: 'an exclusion constraint over a range of the column: no fix (tsrange takes no timestamptz)',
       code: 'CREATE TABLE bookings (\n  id bigint PRIMARY KEY,\n  starts_at timestamp NOT NULL,\n  ends_at timestamp NOT NULL,\n  EXCLUDE USING gist (tsrange(starts_at, ends_at) WITH &&)\n);',
       errors: [

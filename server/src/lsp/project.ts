@@ -118,6 +118,11 @@ export class Project {
   private unitCache: { stamp: string; units: Unit[]; companions: string[] } | undefined;
   /** The settings files found beside each migration (`migrationSettings`). */
   private readonly settingsOf = new Map<string, string[]>();
+  /**
+   * The client reports changes of the settings files (`settingsChanged`): what was read of them
+   * stays true until then. Without that, they are read again whenever the units are.
+   */
+  settingsWatched = false;
 
   constructor(
     readonly id: string,
@@ -355,7 +360,7 @@ export class Project {
     for (const path of paths) {
       // The disk is asked once per migration (the units are worked out again after every edit);
       // a change comes through `settingsChanged`.
-      let found = this.settingsOf.get(path);
+      let found = this.settingsWatched ? this.settingsOf.get(path) : undefined;
       if (!found || found.some((f) => !this.files.has(f))) {
         const read = migrationSettingsFiles([{ path }], this.root);
         for (const f of read) {

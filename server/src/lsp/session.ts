@@ -365,6 +365,8 @@ class Session {
       return doc ? { text: doc.getText(), version: doc.version } : undefined;
     });
     project.indexed = kind !== 'folder';
+    // The settings files are watched (and a change reported) only where the client registers watchers.
+    project.settingsWatched = this.caps.watchedFilesDynamic;
     project.applySettings(this.globalSettings);
     this.projects.set(id, project);
     return project;

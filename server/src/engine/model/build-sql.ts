@@ -1291,7 +1291,9 @@ class SqlModelBuilder {
     if (c.nulls_not_distinct) constraint.nullsNotDistinct = true;
     if (c.including) constraint.include = strings(c.including);
     if (kind === 'exclude') {
-      const elements = ((c.exclusions ?? []) as PgNode[]).map((x) => x.List?.items?.[0] as PgNode | undefined);
+      const elements = ((c.exclusions ?? []) as PgNode[]).map(
+        (x) => x.List?.items?.[0] as PgNode | undefined,
+      );
       constraint.exclusionColumns = [...new Set([...columns, ...columnRefs(elements)])];
     }
     if (kind === 'foreign key') this.foreignKey(constraint, table, c, st, at, nextAt);
@@ -2260,8 +2262,15 @@ class SqlModelBuilder {
     const q = this.qualifyList(names);
     const constraints: PgNode[] = (n.constraints ?? []).map((c: PgNode) => c.Constraint).filter(Boolean);
     const { serial: _serial, ...baseType } = typeFromNode(n.typeName);
-    const defaultNode = constraints.find((c) => c.contype === 'CONSTR_DEFAULT')?.raw_expr as
-      PgNode | undefined;
+    // A domain over a domain takes the base's default when it is created (and keeps it).
+    const baseNames = strings(n.typeName?.names);
+    const base =
+      baseNames.length > 0
+        ? this.model.domains.get(tableKey(this.resolveList(baseNames, this.model.domains)))
+        : undefined;
+    const defaultNode =
+      (constraints.find((c) => c.contype === 'CONSTR_DEFAULT')?.raw_expr as PgNode | undefined) ??
+      base?.defaultNode;
     this.model.schemas.add(q.schema);
     this.model.domains.set(key(q.schema, q.name), {
       ...q,

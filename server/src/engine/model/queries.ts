@@ -1,6 +1,5 @@
 /** Questions many rules ask of the schema model, answered once here. */
 import type { PgNode } from '../parse/sql';
-import { columnRefs } from './build-sql';
 import type { SourceRange } from '../findings';
 import type { FileGroup } from '../project';
 import {
@@ -14,6 +13,7 @@ import {
   type SchemaModel,
   type Table,
   type Trigger,
+  type View,
 } from './schema';
 
 export function findTable(model: SchemaModel, name: QualifiedName): Table | undefined {
@@ -377,20 +377,22 @@ export type RewrittenType = 'text' | 'json' | 'timestamp' | 'float' | 'money';
  *     (`cannot be implemented`); timestamp and timestamptz keys reference each other, and so does
  *     a numeric column a float key, but not a float column a numeric key;
  *   - from timestamp: what must be immutable and no longer is on timestamptz (`happened_at::date`,
- *     `date_trunc('day', happened_at)`): an index expression, exclusion or partition key expression,
- *     a generated column; in a partial index predicate, anything but a comparison of the column
- *     itself or a NULL test;
- *   - from json: an expression that gives the column to a function that takes json only
- *     (`json_typeof`, `json_array_length` …); the operators (`->>`) work on both;
+ *     `date_trunc('day', happened_at)`, a comparison with a typed value): an index or exclusion
+ *     expression, a partition key expression, a generated column, a partial index predicate. A
+ *     comparison with a plain literal (`> '2024-01-01'`) and a NULL test stay immutable;
+ *   - from json: the column given to anything but the operators json and jsonb share (`->`, `->>`,
+ *     `#>`, `#>>`): a function (`json_typeof`, a function of the user's), COALESCE, a UNION with
+ *     json, since PostgreSQL converts between json and jsonb on assignment only;
  *   - from text or money: any expression that reads the column (`uuid = text`, `lower(uuid)`,
  *     `amount > '$0.00'`), a partition key on it, and rows the migrations write into the table (or
  *     a partition of it, under any name it had), which the new type may not read (`'maybe'` is no
- *     boolean, `'$9.99'` no numeric);
- *   - from text, json or money: a view that reads the column.
+ *     boolean, `'$9.99'` no numeric).
  *
- * The same holds for the table's partitions and inheritance children, which take the column from
- * it. From float to numeric nothing else breaks: numeric has float's functions and operators,
- * immutably. Trigger WHEN clauses and function bodies are not followed.
+ * The table's partitions and inheritance children are held to the same, and so are the views that
+ * read the column (a view that only selects it passes it on, under the views that read that one,
+ * and the indexes of a materialized view). From float to numeric nothing else breaks: numeric has
+ * float's functions and operators, immutably. Trigger WHEN clauses and function bodies are not
+ * followed.
  */
 export function typeRewriteBlocked(
   model: SchemaModel,
@@ -402,13 +404,28 @@ export function typeRewriteBlocked(
   const views = byTable(model);
   const family = [table, ...descendants(model, table)];
   const readsAll = from === 'text' || from === 'money';
-  /** Whether an expression that reads the column stops working on the new type. */
-  const breaks = (node: PgNode | undefined, mustBeImmutable: boolean): boolean => {
-    if (!node || !columnRefs(node).includes(name)) return false;
-    if (readsAll) return true;
-    if (from === 'json') return callsJsonFunction(node, name);
-    return from === 'timestamp' && mustBeImmutable;
+  /** Whether the uses of the column in an expression stop working on the new type. */
+  const breaks = (node: unknown, mustBeImmutable: boolean): boolean => {
+    if (from === 'float' || !node) return false;
+    const uses = columnUses(node, name);
+    if (uses.size === 0) return false;
+    if (readsAll) return uses.has('other') || uses.has('compared') || uses.has('json operator');
+    if (from === 'json') return uses.has('other') || uses.has('compared');
+    return mustBeImmutable && (uses.has('other') || uses.has('json operator'));
   };
+  /** An expression not kept in the model that reads the column: any use at all. */
+  const unknownUse = { ColumnRef: { fields: [{ String: { sval: name } }] } };
+  /** The indexes of a table or materialized view that break. */
+  const indexBreaks = (k: string): boolean =>
+    (views.indexes.get(k) ?? []).some(
+      (index) =>
+        index.elements.some(
+          (e) =>
+            (e.column === name && (e.opclass || e.collation)) ||
+            (e.expressionColumns?.includes(name) === true &&
+              breaks(e.expressionKey ? (JSON.parse(e.expressionKey) as unknown) : unknownUse, true)),
+        ) || breaks(index.predicateNode, true),
+    );
 
   for (const other of [...family.slice(1), ...ancestors(model, table)]) {
     const same = findColumn(other, name);
@@ -422,43 +439,37 @@ export function typeRewriteBlocked(
   }
   for (const t of family) {
     const k = tableKey(t);
-    for (const index of views.indexes.get(k) ?? []) {
-      for (const e of index.elements) {
-        if (e.column === name && (e.opclass || e.collation)) return true;
-        if (!e.expressionColumns?.includes(name) || from === 'float') continue;
-        if (readsAll || from === 'timestamp') return true;
-        if (from === 'json' && JSON_ONLY_CALL.test(e.expression ?? '')) return true;
-      }
-      const p = index.predicateNode;
-      if (p && breaks(p, true) && !(from === 'timestamp' && readsOnlyPlainComparisons(p, name))) return true;
-    }
+    if (indexBreaks(k)) return true;
     if (readsAll && t.partitionBy?.columns.includes(name)) return true;
     const keyReads = t.partitionBy?.expressionColumns?.includes(name) ?? false;
     if (keyReads && (readsAll || from === 'timestamp')) return true;
-    for (const c of t.columns) {
-      if (c.generatedNode && c !== column && breaks(c.generatedNode, true)) return true;
-    }
+    for (const c of t.columns) if (c !== column && breaks(c.generatedNode, true)) return true;
     for (const c of t.constraints) {
       if (c.kind === 'exclude' && c.exclusionColumns?.includes(name) && from !== 'float') return true;
-      if (
-        c.kind === 'check' &&
-        isCheckOn(c, name) &&
-        (readsAll || (from === 'json' && callsJsonFunction(c.checkNode, name)))
-      )
-        return true;
+      if (c.kind === 'check' && isCheckOn(c, name) && breaks(c.checkNode ?? unknownUse, false)) return true;
     }
-    if (from === 'text' || from === 'json' || from === 'money') {
-      for (const p of views.policies.get(k) ?? []) {
-        if (breaks(p.usingNode, false) || breaks(p.withCheckNode, false)) return true;
+    for (const p of views.policies.get(k) ?? []) {
+      if (breaks(p.usingNode, false) || breaks(p.withCheckNode, false)) return true;
+    }
+  }
+  // The views that read the column, and those that read a view that passes it on.
+  const carriers: { name: string; schema?: string }[] = family.map((t) => ({
+    name: t.name,
+    schema: t.schema,
+  }));
+  const seen = new Set<View>();
+  for (let i = 0; i < carriers.length && i < 256; i++) {
+    for (const view of viewsReading(model).get(carriers[i].name) ?? []) {
+      if (seen.has(view) || !readsRelation(view.queryNode, carriers[i])) continue;
+      seen.add(view);
+      if (breaks(view.queryNode, false)) return true;
+      if (passesOn(view.queryNode, name)) {
+        carriers.push({ name: view.name, schema: view.schema });
+        if (view.materialized && indexBreaks(key(view.schema, view.name))) return true;
       }
     }
   }
-  if (from === 'timestamp' || from === 'float') return false;
-  for (const view of model.views.values()) {
-    if (view.queryNode && readsRelation(view.queryNode, table.name) && breaks(view.queryNode, false))
-      return true;
-  }
-  if (from === 'json') return false;
+  if (!readsAll) return false;
   const written = rowsWritten(model);
   return family.some((t) => written.has(t.name));
 }
@@ -497,82 +508,138 @@ function ancestors(model: SchemaModel, table: Table): Table[] {
   return out;
 }
 
-/** The functions of json that take no jsonb (`json_build_object` and the like take any value). */
-const JSON_ONLY_FUNCTIONS = new Set([
-  'json_array_elements',
-  'json_array_elements_text',
-  'json_array_length',
-  'json_each',
-  'json_each_text',
-  'json_extract_path',
-  'json_extract_path_text',
-  'json_object_keys',
-  'json_populate_record',
-  'json_populate_recordset',
-  'json_to_record',
-  'json_to_recordset',
-  'json_strip_nulls',
-  'json_typeof',
-]);
-const JSON_ONLY_CALL = new RegExp(`\\b(?:${[...JSON_ONLY_FUNCTIONS].join('|')})\\s*\\(`, 'i');
-
-/** Whether the expression gives the column to a function of json that takes no jsonb. */
-function callsJsonFunction(node: unknown, column: string): boolean {
-  if (!node || typeof node !== 'object') return false;
-  if (Array.isArray(node)) return node.some((n) => callsJsonFunction(n, column));
-  const call = (node as PgNode).FuncCall as PgNode | undefined;
-  const names = call?.funcname as PgNode[] | undefined;
-  const fn = String(names?.[names.length - 1]?.String?.sval ?? '');
-  if (call && JSON_ONLY_FUNCTIONS.has(fn) && columnRefs(call.args).includes(column)) return true;
-  return Object.values(node).some((n) => callsJsonFunction(n, column));
-}
+/** How an expression uses a column, by the context around each reference (`columnUses`). */
+type ColumnUse = 'null test' | 'compared' | 'json operator' | 'selected' | 'other';
 
 const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
+/** The operators json and jsonb both have. */
+const JSON_OPERATORS = new Set(['->', '->>', '#>', '#>>']);
+
+function isColumnRef(node: unknown, column: string): boolean {
+  const fields = (node as PgNode | undefined)?.ColumnRef?.fields as PgNode[] | undefined;
+  return fields?.[fields.length - 1]?.String?.sval === column;
+}
 
 /**
- * Whether every reference to the column in the expression is the column itself compared
- * (`= < > …`, BETWEEN) or tested for NULL: what stays immutable when a timestamp becomes a
- * timestamptz (the other side is converted once, when the index is made).
+ * How an expression or query uses a column: tested for NULL, compared with a plain literal
+ * (`> '2024-01-01'`, BETWEEN), on the left of a json operator, selected as it is (outside a UNION
+ * and the like), or anything else (a function's argument, a cast, an operator's operand …).
  */
-function readsOnlyPlainComparisons(node: PgNode, column: string): boolean {
-  const isColumn = (n: unknown): boolean => {
-    const fields = (n as PgNode | undefined)?.ColumnRef?.fields as PgNode[] | undefined;
-    return fields?.[fields.length - 1]?.String?.sval === column;
-  };
-  let other = false;
-  const walk = (n: unknown): void => {
-    if (other || !n || typeof n !== 'object') return;
-    if (Array.isArray(n)) return n.forEach(walk);
+function columnUses(node: unknown, column: string): Set<ColumnUse> {
+  const uses = new Set<ColumnUse>();
+  const literal = (n: unknown): boolean => (n as PgNode | undefined)?.A_Const !== undefined;
+  const walk = (n: unknown, setOperation: boolean): void => {
+    if (!n || typeof n !== 'object') return;
+    if (Array.isArray(n)) {
+      for (const x of n) walk(x, setOperation);
+      return;
+    }
     const obj = n as PgNode;
-    if (obj.NullTest && isColumn(obj.NullTest.arg)) return;
+    if (obj.NullTest && isColumnRef(obj.NullTest.arg, column)) {
+      uses.add('null test');
+      return;
+    }
     const expr = obj.A_Expr as PgNode | undefined;
     if (expr) {
       const op = String((expr.name as PgNode[] | undefined)?.[0]?.String?.sval ?? '');
-      const plain =
-        (expr.kind === 'AEXPR_OP' && COMPARISONS.has(op)) || String(expr.kind).startsWith('AEXPR_BETWEEN');
-      if (plain) {
-        for (const side of [expr.lexpr, expr.rexpr]) if (!isColumn(side)) walk(side);
+      const sides = [expr.lexpr, expr.rexpr];
+      if (expr.kind === 'AEXPR_OP' && COMPARISONS.has(op) && sides.some((x) => isColumnRef(x, column))) {
+        if (sides.every((x) => isColumnRef(x, column) || literal(x))) {
+          uses.add('compared');
+          return;
+        }
+      }
+      const bounds = expr.rexpr as unknown[] | undefined;
+      if (String(expr.kind).startsWith('AEXPR_BETWEEN') && isColumnRef(expr.lexpr, column)) {
+        if (Array.isArray(bounds) && bounds.every(literal)) {
+          uses.add('compared');
+          return;
+        }
+      }
+      if (expr.kind === 'AEXPR_OP' && JSON_OPERATORS.has(op) && isColumnRef(expr.lexpr, column)) {
+        uses.add('json operator');
+        walk(expr.rexpr, setOperation);
         return;
       }
     }
-    if (isColumn(obj)) {
-      other = true;
+    const select = obj.SelectStmt as PgNode | undefined;
+    if (select) {
+      const combined = setOperation || (select.op !== undefined && select.op !== 'SETOP_NONE');
+      for (const [k, v] of Object.entries(select)) {
+        if (k !== 'targetList' || combined) {
+          walk(v, combined);
+          continue;
+        }
+        for (const t of v as PgNode[]) {
+          if (isColumnRef(t.ResTarget?.val, column)) uses.add('selected');
+          else walk(t, false);
+        }
+      }
       return;
     }
-    for (const v of Object.values(obj)) walk(v);
+    if (isColumnRef(obj, column)) {
+      uses.add('other');
+      return;
+    }
+    for (const v of Object.values(obj)) walk(v, setOperation);
   };
-  walk(node);
-  return !other;
+  walk(node, false);
+  return uses;
 }
 
-/** Whether a query reads a table of that name (`FROM t`, a join, a subquery). */
-function readsRelation(node: unknown, name: string): boolean {
-  if (!node || typeof node !== 'object') return false;
-  if (Array.isArray(node)) return node.some((n) => readsRelation(n, name));
-  const rv = (node as PgNode).RangeVar as PgNode | undefined;
-  if (rv) return rv.relname === name;
-  return Object.values(node).some((n) => readsRelation(n, name));
+/** Whether a view's query hands the column on under its name: selected as it is, or by `*`. */
+function passesOn(query: PgNode | undefined, column: string): boolean {
+  const select = query?.SelectStmt as PgNode | undefined;
+  if (!select) return false;
+  if (select.op !== undefined && select.op !== 'SETOP_NONE') {
+    return passesOn(select.larg ? { SelectStmt: select.larg } : undefined, column);
+  }
+  return ((select.targetList ?? []) as PgNode[]).some((t) => {
+    const target = t.ResTarget as PgNode | undefined;
+    const fields = target?.val?.ColumnRef?.fields as PgNode[] | undefined;
+    const last = fields?.[fields.length - 1];
+    return (
+      last?.A_Star !== undefined ||
+      (last?.String?.sval === column && (!target?.name || target.name === column))
+    );
+  });
 }
+
+/** Whether a query reads the relation (`FROM t`, a join, a subquery), by name and written schema. */
+function readsRelation(node: unknown, relation: { name: string; schema?: string }): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some((n) => readsRelation(n, relation));
+  const rv = (node as PgNode).RangeVar as PgNode | undefined;
+  if (rv) return rv.relname === relation.name && (!rv.schemaname || rv.schemaname === relation.schema);
+  return Object.values(node).some((n) => readsRelation(n, relation));
+}
+
+/** The model's views by the names of the relations their queries read (built once per model). */
+function viewsReading(model: SchemaModel): Map<string, View[]> {
+  let map = viewsReadingCache.get(model);
+  if (!map) {
+    map = new Map();
+    for (const view of model.views.values()) {
+      const names = new Set<string>();
+      const walk = (n: unknown): void => {
+        if (!n || typeof n !== 'object') return;
+        if (Array.isArray(n)) return n.forEach(walk);
+        const rv = (n as PgNode).RangeVar as PgNode | undefined;
+        if (rv?.relname) names.add(rv.relname as string);
+        for (const v of Object.values(n)) walk(v);
+      };
+      walk(view.queryNode);
+      for (const name of names) {
+        const list = map.get(name);
+        if (list) list.push(view);
+        else map.set(name, [view]);
+      }
+    }
+    viewsReadingCache.set(model, map);
+  }
+  return map;
+}
+const viewsReadingCache = new WeakMap<SchemaModel, Map<string, View[]>>();
 
 /**
  * The names of the tables that statements of the model's history write rows into (INSERT, UPDATE,

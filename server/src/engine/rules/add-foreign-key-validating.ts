@@ -2,7 +2,7 @@ import { editableInPlace, insertAt, quoteIdent, replaceRange, tableRef } from '.
 import type { Fix, SourceRange, TextEdit } from '../findings';
 import { columnRefs, constraintNameFor, strings, typeFromNode } from '../model/build-sql';
 import { findUserType } from '../model/queries';
-import type { Domain, SchemaModel, Table } from '../model/schema';
+import type { SchemaModel, Table } from '../model/schema';
 import { statementTokens, type PgNode } from '../parse/sql';
 import { columnsLabel } from './messages';
 import {
@@ -132,9 +132,10 @@ function validatingConstraints(
 }
 
 /**
- * Whether a column of this type, added at step `index`, is filled by a domain's default: its
- * domain's, or that of the domain it is based on, as the statements before the step left them (a
- * domain they do not define is taken from the model). `DEFAULT NULL` fills nothing.
+ * Whether a column of this type, added at step `index`, is filled by its domain's default, as the
+ * statements before the step left it (a domain they do not define is taken from the model). As in
+ * PostgreSQL, a domain takes its base domain's default when it is created, and keeps it whatever
+ * the base does later. `DEFAULT NULL` fills nothing.
  */
 function domainDefaultFills(
   steps: readonly MigrationStep[],
@@ -142,35 +143,25 @@ function domainDefaultFills(
   model: SchemaModel,
   type: { name: string; schema?: string },
 ): boolean {
-  const domains = new Map<string, { default?: PgNode; base?: string }>();
-  const last = (names: string[]): string | undefined => names[names.length - 1];
+  const defaults = new Map<string, PgNode | undefined>();
+  const last = (names: string[]): string => names[names.length - 1] ?? '';
   for (let i = 0; i < index; i++) {
     const { kind, node } = steps[i];
     if (kind === 'CreateDomainStmt') {
-      const name = last(strings(node.domainname));
       const constraints = ((node.constraints ?? []) as PgNode[]).map(
         (c) => c.Constraint as PgNode | undefined,
       );
-      const base = last(strings(node.typeName?.names));
-      const value = constraints.find((c) => c?.contype === 'CONSTR_DEFAULT')?.raw_expr as PgNode | undefined;
-      if (name) domains.set(name, { ...(value ? { default: value } : {}), ...(base ? { base } : {}) });
+      const own = constraints.find((c) => c?.contype === 'CONSTR_DEFAULT')?.raw_expr as PgNode | undefined;
+      defaults.set(last(strings(node.domainname)), own ?? defaults.get(last(strings(node.typeName?.names))));
     } else if (kind === 'AlterDomainStmt' && node.subtype === 'T') {
-      const domain = domains.get(last(strings(node.typeName)) ?? '');
-      if (domain) domain.default = (node.def as PgNode | undefined) ?? undefined;
+      const name = last(strings(node.typeName));
+      if (defaults.has(name)) defaults.set(name, (node.def as PgNode | undefined) ?? undefined);
     }
   }
-  let name: string | undefined = type.name;
-  for (let depth = 0; name !== undefined && depth < 16; depth++) {
-    let domain = domains.get(name);
-    if (!domain) {
-      const known: Domain | undefined = findUserType(model.domains, depth === 0 ? type : { name });
-      if (!known) return false;
-      domain = { ...(known.defaultNode ? { default: known.defaultNode } : {}), base: known.baseType.name };
-    }
-    if (domain.default) return !isNullConstant(domain.default);
-    name = domain.base;
-  }
-  return false;
+  const value = defaults.has(type.name)
+    ? defaults.get(type.name)
+    : findUserType(model.domains, type)?.defaultNode;
+  return value !== undefined && !isNullConstant(value);
 }
 
 /** `NULL`, or `NULL::type`. */

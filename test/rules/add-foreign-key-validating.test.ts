@@ -168,6 +168,17 @@ ruleTester(addForeignKeyValidating, {
   ],
   invalid: [
     {
+      name: 'two domains of one name in two schemas: the one the column names',
+      path: 'sql/002_orders_region.sql',
+      files: numbered(
+        'CREATE TABLE regions (id int PRIMARY KEY);\nINSERT INTO regions VALUES (1);\nCREATE SCHEMA a;\nCREATE SCHEMA b;\nCREATE DOMAIN a.region_ref AS int DEFAULT 1;\nCREATE DOMAIN b.region_ref AS int;\n',
+      ),
+      code: 'ALTER TABLE orders ADD COLUMN region_id a.region_ref REFERENCES regions (id);\n',
+      errors: [{ message: /^Foreign key orders.region_id is never checked against regions/ }],
+      output:
+        'ALTER TABLE orders ADD COLUMN region_id a.region_ref;\nALTER TABLE orders ADD CONSTRAINT orders_region_id_fkey FOREIGN KEY (region_id) REFERENCES regions (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_region_id_fkey;\n',
+    },
+    {
       name: 'golang-migrate sends the file as one query (one transaction): VALIDATE goes to a new migration',
       path: 'db/migrations/002_orders_customer.up.sql',
       files: golang(''),

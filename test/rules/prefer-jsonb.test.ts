@@ -36,6 +36,16 @@ ruleTester(preferJsonb, {
   ],
   invalid: [
     {
+      name: 'what -> gives is json too: into a function, no fix; casts and ->> work on jsonb: the fix stays',
+      code: "CREATE TABLE orders (id bigint PRIMARY KEY, payload json NOT NULL);\nCREATE VIEW order_items AS SELECT o.id, i.value ->> 'sku' AS sku FROM orders o, json_array_elements(o.payload -> 'items') AS i;\nCREATE TABLE events (id bigint PRIMARY KEY, payload json NOT NULL);\nCREATE INDEX ON events USING gin ((payload::jsonb));\nCREATE INDEX ON events ((payload ->> 'kind'));\nCREATE VIEW event_texts AS SELECT id, payload::text AS body, json_build_object('p', payload) AS wrapped FROM events;",
+      errors: [
+        { message: 'Column orders.payload uses json instead of jsonb' },
+        { message: 'Column events.payload uses json instead of jsonb' },
+      ],
+      output:
+        "CREATE TABLE orders (id bigint PRIMARY KEY, payload json NOT NULL);\nCREATE VIEW order_items AS SELECT o.id, i.value ->> 'sku' AS sku FROM orders o, json_array_elements(o.payload -> 'items') AS i;\nCREATE TABLE events (id bigint PRIMARY KEY, payload jsonb NOT NULL);\nCREATE INDEX ON events USING gin ((payload::jsonb));\nCREATE INDEX ON events ((payload ->> 'kind'));\nCREATE VIEW event_texts AS SELECT id, payload::text AS body, json_build_object('p', payload) AS wrapped FROM events;",
+    },
+    {
       name: 'a full-text index over the json, or a UNION with json: no fix',
       code: "CREATE TABLE articles (id bigint PRIMARY KEY, payload json);\nCREATE INDEX ON articles USING gin (json_to_tsvector('english', payload, '[\"string\"]'));\nCREATE TABLE drafts (id bigint PRIMARY KEY, payload json);\nCREATE TABLE archive (id bigint PRIMARY KEY, payload json);\nCREATE VIEW all_payloads AS SELECT payload FROM drafts UNION ALL SELECT payload FROM archive;",
       errors: [

@@ -57,6 +57,18 @@ ruleTester(textForTypedData, {
   ],
   invalid: [
     {
+      name: 'selected in a subquery, renamed by a view, joined USING, read by a policy of another table: no fix',
+      code: "CREATE TABLE teams (id uuid PRIMARY KEY);\nCREATE TABLE memberships (id bigint PRIMARY KEY, team_id text NOT NULL, member text NOT NULL);\nCREATE TABLE documents (id bigint PRIMARY KEY, owner_team text NOT NULL);\nCREATE VIEW member_docs AS SELECT d.id FROM documents d WHERE d.owner_team IN (SELECT team_id FROM memberships);\nCREATE TABLE visits (id bigint PRIMARY KEY, last_seen_at text);\nCREATE VIEW visits_seen AS SELECT id, last_seen_at AS seen FROM visits;\nCREATE VIEW visits_2024 AS SELECT id FROM visits_seen WHERE seen LIKE '2024%';\nCREATE TABLE customers (id uuid PRIMARY KEY);\nCREATE TABLE orders (order_id bigint PRIMARY KEY, customer_id text NOT NULL);\nCREATE TABLE invoices (invoice_id bigint PRIMARY KEY, customer_id text NOT NULL);\nCREATE VIEW billed AS SELECT order_id, invoice_id FROM orders JOIN invoices USING (customer_id);\nCREATE TABLE projects (id bigint PRIMARY KEY, owner_team text NOT NULL);\nCREATE TABLE crew (id bigint PRIMARY KEY, team_id text NOT NULL, member text NOT NULL);\nALTER TABLE projects ENABLE ROW LEVEL SECURITY;\nCREATE POLICY members_read ON projects FOR SELECT USING (owner_team IN (SELECT c.team_id FROM crew c WHERE c.member = current_user));",
+      errors: [
+        { message: 'Column memberships.team_id uses text for a reference to teams.id (uuid)' },
+        { message: 'Column visits.last_seen_at uses text for a timestamp' },
+        { message: 'Column orders.customer_id uses text for a reference to customers.id (uuid)' },
+        { message: 'Column invoices.customer_id uses text for a reference to customers.id (uuid)' },
+        { message: 'Column crew.team_id uses text for a reference to teams.id (uuid)' },
+      ],
+      output: null,
+    },
+    {
       name: 'views that only select the column pass it on: the fix stays',
       code: 'CREATE TABLE users (id bigint PRIMARY KEY, last_login_at text, is_admin text NOT NULL);\nCREATE VIEW user_summary AS SELECT id, last_login_at FROM users;\nCREATE SCHEMA app;\nCREATE TABLE app.users (id bigint PRIMARY KEY, is_admin boolean NOT NULL);\nCREATE VIEW app.admins AS SELECT id FROM app.users WHERE is_admin;',
       errors: [

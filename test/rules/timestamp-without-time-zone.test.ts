@@ -44,6 +44,16 @@ ruleTester(timestampWithoutTimeZone, {
   ],
   invalid: [
     {
+      name: 'predicates comparing with plain literals (BETWEEN, IN, IS DISTINCT FROM): the fixes stay',
+      code: "CREATE TABLE events (id bigint PRIMARY KEY, created_at timestamp NOT NULL, closed_at timestamp);\nCREATE INDEX events_2024_idx ON events (id) WHERE created_at BETWEEN '2024-01-01' AND '2025-01-01';\nCREATE INDEX events_open_idx ON events (id) WHERE closed_at IS DISTINCT FROM '2000-01-01' AND closed_at NOT IN ('1999-01-01', '1999-06-01');",
+      errors: [
+        { message: 'Column events.created_at uses timestamp without time zone' },
+        { message: 'Column events.closed_at uses timestamp without time zone' },
+      ],
+      output:
+        "CREATE TABLE events (id bigint PRIMARY KEY, created_at timestamptz NOT NULL, closed_at timestamptz);\nCREATE INDEX events_2024_idx ON events (id) WHERE created_at BETWEEN '2024-01-01' AND '2025-01-01';\nCREATE INDEX events_open_idx ON events (id) WHERE closed_at IS DISTINCT FROM '2000-01-01' AND closed_at NOT IN ('1999-01-01', '1999-06-01');",
+    },
+    {
       name: 'a predicate comparing with a typed value or another column, or a materialized view index: no fix',
       code: "CREATE TABLE sessions (id bigint PRIMARY KEY, created_at timestamp(6) without time zone NOT NULL);\nCREATE INDEX index_sessions_recent ON sessions USING btree (id) WHERE (created_at > '2024-01-01 00:00:00'::timestamp without time zone);\nCREATE TABLE shifts (id bigint PRIMARY KEY, starts_at timestamp NOT NULL, ends_at timestamp);\nCREATE INDEX shifts_open_idx ON shifts (id) WHERE ends_at IS NULL OR ends_at > starts_at;\nCREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamp NOT NULL);\nCREATE MATERIALIZED VIEW event_days AS SELECT id, happened_at FROM events;\nCREATE INDEX ON event_days (date_trunc('day', happened_at));",
       errors: [

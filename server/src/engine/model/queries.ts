@@ -404,14 +404,13 @@ export function typeRewriteBlocked(
   const views = byTable(model);
   const family = [table, ...descendants(model, table)];
   const readsAll = from === 'text' || from === 'money';
-  /** Whether the uses of the column in an expression stop working on the new type. */
-  const breaks = (node: unknown, mustBeImmutable: boolean): boolean => {
+  /** Whether the uses of a column (by its name there) in an expression stop working on the new type. */
+  const breaks = (node: unknown, mustBeImmutable: boolean, as = name): boolean => {
     if (from === 'float' || !node) return false;
-    const uses = columnUses(node, name);
-    if (uses.size === 0) return false;
-    if (readsAll) return uses.has('other') || uses.has('compared') || uses.has('json operator');
+    const uses = columnUses(node, as);
+    if (readsAll) return uses.has('other') || uses.has('compared');
     if (from === 'json') return uses.has('other') || uses.has('compared');
-    return mustBeImmutable && (uses.has('other') || uses.has('json operator'));
+    return mustBeImmutable && (uses.has('other') || uses.has('converted'));
   };
   /** An expression not kept in the model that reads the column: any use at all. */
   const unknownUse = { ColumnRef: { fields: [{ String: { sval: name } }] } };
@@ -452,20 +451,29 @@ export function typeRewriteBlocked(
       if (breaks(p.usingNode, false) || breaks(p.withCheckNode, false)) return true;
     }
   }
-  // The views that read the column, and those that read a view that passes it on.
-  const carriers: { name: string; schema?: string }[] = family.map((t) => ({
-    name: t.name,
-    schema: t.schema,
-  }));
-  const seen = new Set<View>();
-  for (let i = 0; i < carriers.length && i < 256; i++) {
-    for (const view of viewsReading(model).get(carriers[i].name) ?? []) {
-      if (seen.has(view) || !readsRelation(view.queryNode, carriers[i])) continue;
-      seen.add(view);
-      if (breaks(view.queryNode, false)) return true;
-      if (passesOn(view.queryNode, name)) {
-        carriers.push({ name: view.name, schema: view.schema });
-        if (view.materialized && indexBreaks(key(view.schema, view.name))) return true;
+  // Views that read the column, policies of other tables whose subqueries do, and the views (and
+  // their policies) over a view that passes the column on, under the name it has there.
+  if (from !== 'float' && (from !== 'timestamp' || hasIndexedMaterializedView(model))) {
+    const carriers = family.map((t) => ({ schema: t.schema, name: t.name, column: name }));
+    const seen = new Set<object>();
+    for (let i = 0; i < carriers.length && i < 256; i++) {
+      const carrier = carriers[i];
+      for (const p of relationReaders(model).policies.get(key(carrier.schema, carrier.name)) ?? []) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        if (breaks(p.usingNode, false, carrier.column) || breaks(p.withCheckNode, false, carrier.column))
+          return true;
+      }
+      for (const view of relationReaders(model).views.get(key(carrier.schema, carrier.name)) ?? []) {
+        if (seen.has(view)) continue;
+        seen.add(view);
+        if (breaks(view.queryNode, false, carrier.column)) return true;
+        const uses = columnUses(view.queryNode, carrier.column);
+        // What a materialized view computes from the column changes type with it: an index
+        // expression or predicate over that may stop being immutable.
+        if (view.materialized && uses.size > 0 && indexesComputeOn(views, view)) return true;
+        for (const passed of passedOn(view.queryNode, carrier.column))
+          carriers.push({ schema: view.schema, name: view.name, column: passed });
       }
     }
   }
@@ -509,11 +517,22 @@ function ancestors(model: SchemaModel, table: Table): Table[] {
 }
 
 /** How an expression uses a column, by the context around each reference (`columnUses`). */
-type ColumnUse = 'null test' | 'compared' | 'json operator' | 'selected' | 'other';
+type ColumnUse = 'null test' | 'compared' | 'converted' | 'selected' | 'other';
 
 const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
-/** The operators json and jsonb both have. */
-const JSON_OPERATORS = new Set(['->', '->>', '#>', '#>>']);
+/** The operators of json (and jsonb) whose result is text. */
+const JSON_TEXT_OPERATORS = new Set(['->>', '#>>']);
+/** Casts every type here has, to a type that does not change with it. */
+const CONVERSIONS = new Set(['text', 'varchar', 'json', 'jsonb', 'numeric']);
+/** Functions that take a value of any type. */
+const ANY_VALUE_FUNCTIONS = new Set([
+  'json_build_object',
+  'json_build_array',
+  'jsonb_build_object',
+  'jsonb_build_array',
+  'to_json',
+  'to_jsonb',
+]);
 
 function isColumnRef(node: unknown, column: string): boolean {
   const fields = (node as PgNode | undefined)?.ColumnRef?.fields as PgNode[] | undefined;
@@ -521,17 +540,39 @@ function isColumnRef(node: unknown, column: string): boolean {
 }
 
 /**
- * How an expression or query uses a column: tested for NULL, compared with a plain literal
- * (`> '2024-01-01'`, BETWEEN), on the left of a json operator, selected as it is (outside a UNION
- * and the like), or anything else (a function's argument, a cast, an operator's operand …).
+ * How an expression or a view's query uses a column, by the context of each reference:
+ *   - `null test`: `IS [NOT] NULL`;
+ *   - `compared`: with plain literals only (`> '2024-01-01'`, BETWEEN, IN, IS DISTINCT FROM);
+ *   - `converted`: into a type that does not follow it (`::text`, `::jsonb`, `->>` of json,
+ *     `json_build_object`);
+ *   - `selected`: as it is, in the select list of the query itself (not of a subquery, a CTE or
+ *     an arm of a UNION, whose rows go on into other expressions);
+ *   - `other`: anything else (a function's argument, an operator, `JOIN … USING`, NATURAL JOIN …).
  */
 function columnUses(node: unknown, column: string): Set<ColumnUse> {
+  // A view's query is asked about for every finding on the tables it reads: once per column.
+  const memo =
+    node && typeof node === 'object' ? (usesCache.get(node) ?? new Map<string, Set<ColumnUse>>()) : undefined;
+  const known = memo?.get(column);
+  if (known) return known;
+  const uses = computeColumnUses(node, column);
+  if (memo) {
+    memo.set(column, uses);
+    usesCache.set(node as object, memo);
+  }
+  return uses;
+}
+const usesCache = new WeakMap<object, Map<string, Set<ColumnUse>>>();
+
+function computeColumnUses(node: unknown, column: string): Set<ColumnUse> {
   const uses = new Set<ColumnUse>();
   const literal = (n: unknown): boolean => (n as PgNode | undefined)?.A_Const !== undefined;
-  const walk = (n: unknown, setOperation: boolean): void => {
+  const items = (n: unknown): unknown[] =>
+    Array.isArray(n) ? n : (((n as PgNode | undefined)?.List?.items as unknown[] | undefined) ?? [n]);
+  const walk = (n: unknown, top: boolean): void => {
     if (!n || typeof n !== 'object') return;
     if (Array.isArray(n)) {
-      for (const x of n) walk(x, setOperation);
+      for (const x of n) walk(x, false);
       return;
     }
     const obj = n as PgNode;
@@ -542,32 +583,55 @@ function columnUses(node: unknown, column: string): Set<ColumnUse> {
     const expr = obj.A_Expr as PgNode | undefined;
     if (expr) {
       const op = String((expr.name as PgNode[] | undefined)?.[0]?.String?.sval ?? '');
-      const sides = [expr.lexpr, expr.rexpr];
-      if (expr.kind === 'AEXPR_OP' && COMPARISONS.has(op) && sides.some((x) => isColumnRef(x, column))) {
+      const kind = String(expr.kind);
+      const sides = [expr.lexpr, ...items(expr.rexpr)];
+      const comparison =
+        (kind === 'AEXPR_OP' && COMPARISONS.has(op)) ||
+        /BETWEEN|DISTINCT/.test(kind) ||
+        (kind === 'AEXPR_IN' && (op === '=' || op === '<>'));
+      if (comparison && sides.some((x) => isColumnRef(x, column))) {
         if (sides.every((x) => isColumnRef(x, column) || literal(x))) {
           uses.add('compared');
           return;
         }
       }
-      const bounds = expr.rexpr as unknown[] | undefined;
-      if (String(expr.kind).startsWith('AEXPR_BETWEEN') && isColumnRef(expr.lexpr, column)) {
-        if (Array.isArray(bounds) && bounds.every(literal)) {
-          uses.add('compared');
-          return;
-        }
-      }
-      if (expr.kind === 'AEXPR_OP' && JSON_OPERATORS.has(op) && isColumnRef(expr.lexpr, column)) {
-        uses.add('json operator');
-        walk(expr.rexpr, setOperation);
+      if (kind === 'AEXPR_OP' && JSON_TEXT_OPERATORS.has(op) && isColumnRef(expr.lexpr, column)) {
+        uses.add('converted');
+        walk(expr.rexpr, false);
         return;
       }
     }
+    const cast = obj.TypeCast as PgNode | undefined;
+    if (cast && isColumnRef(cast.arg, column)) {
+      const names = cast.typeName?.names as PgNode[] | undefined;
+      const target = String(names?.[names.length - 1]?.String?.sval ?? '');
+      if (CONVERSIONS.has(target) && !cast.typeName?.arrayBounds) {
+        uses.add('converted');
+        return;
+      }
+    }
+    const call = obj.FuncCall as PgNode | undefined;
+    if (call) {
+      const names = call.funcname as PgNode[] | undefined;
+      const fn = String(names?.[names.length - 1]?.String?.sval ?? '');
+      const args = (call.args ?? []) as unknown[];
+      if (ANY_VALUE_FUNCTIONS.has(fn) && args.some((x) => isColumnRef(x, column))) {
+        uses.add('converted');
+        for (const x of args) if (!isColumnRef(x, column)) walk(x, false);
+        return;
+      }
+    }
+    const join = obj.JoinExpr as PgNode | undefined;
+    if (join) {
+      const using = ((join.usingClause ?? []) as PgNode[]).some((u) => u.String?.sval === column);
+      if (using || join.isNatural) uses.add('other');
+    }
     const select = obj.SelectStmt as PgNode | undefined;
     if (select) {
-      const combined = setOperation || (select.op !== undefined && select.op !== 'SETOP_NONE');
+      const alone = top && (select.op === undefined || select.op === 'SETOP_NONE');
       for (const [k, v] of Object.entries(select)) {
-        if (k !== 'targetList' || combined) {
-          walk(v, combined);
+        if (k !== 'targetList' || !alone) {
+          walk(v, false);
           continue;
         }
         for (const t of v as PgNode[]) {
@@ -581,65 +645,105 @@ function columnUses(node: unknown, column: string): Set<ColumnUse> {
       uses.add('other');
       return;
     }
-    for (const v of Object.values(obj)) walk(v, setOperation);
+    for (const v of Object.values(obj)) walk(v, false);
   };
-  walk(node, false);
+  walk(node, true);
   return uses;
 }
 
-/** Whether a view's query hands the column on under its name: selected as it is, or by `*`. */
-function passesOn(query: PgNode | undefined, column: string): boolean {
-  const select = query?.SelectStmt as PgNode | undefined;
-  if (!select) return false;
-  if (select.op !== undefined && select.op !== 'SETOP_NONE') {
-    return passesOn(select.larg ? { SelectStmt: select.larg } : undefined, column);
-  }
-  return ((select.targetList ?? []) as PgNode[]).some((t) => {
+/**
+ * The names under which a view's query hands the column on: selected as it is (`c`, `c AS d`), or
+ * by `*`. An expression over it is not followed.
+ */
+function passedOn(query: PgNode | undefined, column: string): string[] {
+  let select = query?.SelectStmt as PgNode | undefined;
+  // A UNION's columns are named by its first arm.
+  while (select && select.op !== undefined && select.op !== 'SETOP_NONE') select = select.larg as PgNode;
+  const out: string[] = [];
+  for (const t of (select?.targetList ?? []) as PgNode[]) {
     const target = t.ResTarget as PgNode | undefined;
     const fields = target?.val?.ColumnRef?.fields as PgNode[] | undefined;
     const last = fields?.[fields.length - 1];
-    return (
-      last?.A_Star !== undefined ||
-      (last?.String?.sval === column && (!target?.name || target.name === column))
-    );
-  });
-}
-
-/** Whether a query reads the relation (`FROM t`, a join, a subquery), by name and written schema. */
-function readsRelation(node: unknown, relation: { name: string; schema?: string }): boolean {
-  if (!node || typeof node !== 'object') return false;
-  if (Array.isArray(node)) return node.some((n) => readsRelation(n, relation));
-  const rv = (node as PgNode).RangeVar as PgNode | undefined;
-  if (rv) return rv.relname === relation.name && (!rv.schemaname || rv.schemaname === relation.schema);
-  return Object.values(node).some((n) => readsRelation(n, relation));
-}
-
-/** The model's views by the names of the relations their queries read (built once per model). */
-function viewsReading(model: SchemaModel): Map<string, View[]> {
-  let map = viewsReadingCache.get(model);
-  if (!map) {
-    map = new Map();
-    for (const view of model.views.values()) {
-      const names = new Set<string>();
-      const walk = (n: unknown): void => {
-        if (!n || typeof n !== 'object') return;
-        if (Array.isArray(n)) return n.forEach(walk);
-        const rv = (n as PgNode).RangeVar as PgNode | undefined;
-        if (rv?.relname) names.add(rv.relname as string);
-        for (const v of Object.values(n)) walk(v);
-      };
-      walk(view.queryNode);
-      for (const name of names) {
-        const list = map.get(name);
-        if (list) list.push(view);
-        else map.set(name, [view]);
-      }
-    }
-    viewsReadingCache.set(model, map);
+    if (last?.A_Star !== undefined) out.push(column);
+    else if (last?.String?.sval === column) out.push((target?.name as string | undefined) ?? column);
   }
-  return map;
+  return out;
 }
-const viewsReadingCache = new WeakMap<SchemaModel, Map<string, View[]>>();
+
+/** Whether an index of the materialized view has an expression or a predicate. */
+function indexesComputeOn(views: TableIndex, view: View): boolean {
+  return (views.indexes.get(key(view.schema, view.name)) ?? []).some(
+    (index) => index.predicateNode !== undefined || index.elements.some((e) => e.column === undefined),
+  );
+}
+
+function hasIndexedMaterializedView(model: SchemaModel): boolean {
+  const views = byTable(model);
+  return [...model.views.values()].some((v) => v.materialized && indexesComputeOn(views, v));
+}
+
+/**
+ * The views, and the policies, whose queries read each relation (by its key, the schema resolved
+ * as written or as the relation's own when unwritten): built once per model.
+ */
+function relationReaders(model: SchemaModel): {
+  views: Map<string, View[]>;
+  policies: Map<string, Policy[]>;
+} {
+  let readers = relationReadersCache.get(model);
+  if (readers) return readers;
+  readers = { views: new Map(), policies: new Map() };
+  const relations = (node: unknown): Set<string> => {
+    const out = new Set<string>();
+    const walk = (n: unknown): void => {
+      if (!n || typeof n !== 'object') return;
+      if (Array.isArray(n)) return n.forEach(walk);
+      const rv = (n as PgNode).RangeVar as PgNode | undefined;
+      if (rv?.relname) {
+        const name = rv.relname as string;
+        const schema = rv.schemaname as string | undefined;
+        if (schema) out.add(key(schema, name));
+        // Unqualified: the schema of each relation of that name (the search path is not known here).
+        else for (const k of relationKeysNamed(model, name)) out.add(k);
+      }
+      for (const v of Object.values(n)) walk(v);
+    };
+    walk(node);
+    return out;
+  };
+  const add = <T>(map: Map<string, T[]>, k: string, v: T): void => {
+    const list = map.get(k);
+    if (list) list.push(v);
+    else map.set(k, [v]);
+  };
+  for (const view of model.views.values())
+    for (const k of relations(view.queryNode)) add(readers.views, k, view);
+  for (const p of model.policies) {
+    for (const k of relations([p.usingNode, p.withCheckNode])) add(readers.policies, k, p);
+  }
+  relationReadersCache.set(model, readers);
+  return readers;
+}
+const relationReadersCache = new WeakMap<
+  SchemaModel,
+  { views: Map<string, View[]>; policies: Map<string, Policy[]> }
+>();
+
+/** The keys of the tables and views of that name, in any schema. */
+function relationKeysNamed(model: SchemaModel, name: string): string[] {
+  let byName = relationNamesCache.get(model);
+  if (!byName) {
+    byName = new Map();
+    for (const r of [...model.tables.values(), ...model.views.values()]) {
+      const list = byName.get(r.name);
+      if (list) list.push(key(r.schema, r.name));
+      else byName.set(r.name, [key(r.schema, r.name)]);
+    }
+    relationNamesCache.set(model, byName);
+  }
+  return byName.get(name) ?? [];
+}
+const relationNamesCache = new WeakMap<SchemaModel, Map<string, string[]>>();
 
 /**
  * The names of the tables that statements of the model's history write rows into (INSERT, UPDATE,

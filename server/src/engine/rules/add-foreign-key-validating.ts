@@ -2,7 +2,7 @@ import { editableInPlace, insertAt, quoteIdent, replaceRange, tableRef } from '.
 import type { Fix, SourceRange, TextEdit } from '../findings';
 import { columnRefs, constraintNameFor, strings, typeFromNode } from '../model/build-sql';
 import { findUserType } from '../model/queries';
-import type { SchemaModel, Table } from '../model/schema';
+import { key, type SchemaModel, type Table } from '../model/schema';
 import { statementTokens, type PgNode } from '../parse/sql';
 import { columnsLabel } from './messages';
 import {
@@ -143,24 +143,37 @@ function domainDefaultFills(
   model: SchemaModel,
   type: { name: string; schema?: string },
 ): boolean {
+  // By schema and name: the schema written, else the first of the search_path in effect.
   const defaults = new Map<string, PgNode | undefined>();
-  const last = (names: string[]): string => names[names.length - 1] ?? '';
+  const find = (names: string[], searchPath: readonly string[]): string | undefined => {
+    const name = names[names.length - 1];
+    if (name === undefined) return undefined;
+    if (names.length > 1) return key(names[names.length - 2], name);
+    for (const schema of [...searchPath, 'public'])
+      if (defaults.has(key(schema, name))) return key(schema, name);
+    return undefined;
+  };
   for (let i = 0; i < index; i++) {
-    const { kind, node } = steps[i];
+    const { kind, node, searchPath } = steps[i];
     if (kind === 'CreateDomainStmt') {
+      const names = strings(node.domainname);
+      const name = names[names.length - 1];
+      if (name === undefined) continue;
+      const schema = names.length > 1 ? names[names.length - 2] : (searchPath[0] ?? 'public');
       const constraints = ((node.constraints ?? []) as PgNode[]).map(
         (c) => c.Constraint as PgNode | undefined,
       );
       const own = constraints.find((c) => c?.contype === 'CONSTR_DEFAULT')?.raw_expr as PgNode | undefined;
-      defaults.set(last(strings(node.domainname)), own ?? defaults.get(last(strings(node.typeName?.names))));
+      const base = find(strings(node.typeName?.names), searchPath);
+      defaults.set(key(schema, name), own ?? (base === undefined ? undefined : defaults.get(base)));
     } else if (kind === 'AlterDomainStmt' && node.subtype === 'T') {
-      const name = last(strings(node.typeName));
-      if (defaults.has(name)) defaults.set(name, (node.def as PgNode | undefined) ?? undefined);
+      const k = find(strings(node.typeName), searchPath);
+      if (k !== undefined && defaults.has(k)) defaults.set(k, (node.def as PgNode | undefined) ?? undefined);
     }
   }
-  const value = defaults.has(type.name)
-    ? defaults.get(type.name)
-    : findUserType(model.domains, type)?.defaultNode;
+  const k = find(type.schema ? [type.schema, type.name] : [type.name], steps[index]?.searchPath ?? []);
+  const value =
+    k !== undefined && defaults.has(k) ? defaults.get(k) : findUserType(model.domains, type)?.defaultNode;
   return value !== undefined && !isNullConstant(value);
 }
 

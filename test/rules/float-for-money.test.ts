@@ -44,6 +44,12 @@ ruleTester(floatForMoney, {
   ],
   invalid: [
     {
+      name: "an operator class on a materialized view's copy of the column: no fix",
+      code: 'CREATE TABLE quotes (id bigint PRIMARY KEY, price double precision NOT NULL);\nCREATE MATERIALIZED VIEW quote_prices AS SELECT id, price FROM quotes;\nCREATE INDEX ON quote_prices (price float8_ops);',
+      errors: [{ message: 'Column quotes.price uses double precision for money' }],
+      output: null,
+    },
+    {
       name: 'the money type with rows or a CHECK written in money: no fix (numeric reads neither)',
       code: "CREATE TABLE prices (id bigint PRIMARY KEY, amount money NOT NULL);\nINSERT INTO prices VALUES (1, '$9.99');\nCREATE TABLE fees (id bigint PRIMARY KEY, fee money NOT NULL CHECK (fee >= 0::money));",
       errors: [

@@ -36,6 +36,19 @@ ruleTester(preferJsonb, {
   ],
   invalid: [
     {
+      name: 'paths of -> ending in ->>, a selected ->, a subquery or CTE passing it on: the fix stays',
+      code: "CREATE TABLE orders (id bigint PRIMARY KEY, payload json NOT NULL);\nCREATE INDEX orders_city_idx ON orders (((payload -> 'shipping'::text) ->> 'city'::text));\nCREATE VIEW order_shipping AS SELECT id, payload -> 'shipping' AS shipping FROM orders;\nCREATE VIEW latest_orders AS SELECT s.payload FROM (SELECT id, payload FROM orders) s;\nCREATE VIEW order_docs AS WITH o AS (SELECT id, payload FROM orders) SELECT id, payload FROM o;",
+      errors: [{ message: 'Column orders.payload uses json instead of jsonb' }],
+      output:
+        "CREATE TABLE orders (id bigint PRIMARY KEY, payload jsonb NOT NULL);\nCREATE INDEX orders_city_idx ON orders (((payload -> 'shipping'::text) ->> 'city'::text));\nCREATE VIEW order_shipping AS SELECT id, payload -> 'shipping' AS shipping FROM orders;\nCREATE VIEW latest_orders AS SELECT s.payload FROM (SELECT id, payload FROM orders) s;\nCREATE VIEW order_docs AS WITH o AS (SELECT id, payload FROM orders) SELECT id, payload FROM o;",
+    },
+    {
+      name: "a view's column list renames it, and a view over that one gives it to a json function: no fix",
+      code: 'CREATE TABLE events (id bigint PRIMARY KEY, payload json NOT NULL);\nCREATE VIEW event_data (i, data) AS SELECT id, payload FROM events;\nCREATE VIEW event_kinds AS SELECT json_typeof(data) AS kind FROM event_data;',
+      errors: [{ message: 'Column events.payload uses json instead of jsonb' }],
+      output: null,
+    },
+    {
       name: 'what -> gives is json too: into a function, no fix; casts and ->> work on jsonb: the fix stays',
       code: "CREATE TABLE orders (id bigint PRIMARY KEY, payload json NOT NULL);\nCREATE VIEW order_items AS SELECT o.id, i.value ->> 'sku' AS sku FROM orders o, json_array_elements(o.payload -> 'items') AS i;\nCREATE TABLE events (id bigint PRIMARY KEY, payload json NOT NULL);\nCREATE INDEX ON events USING gin ((payload::jsonb));\nCREATE INDEX ON events ((payload ->> 'kind'));\nCREATE VIEW event_texts AS SELECT id, payload::text AS body, json_build_object('p', payload) AS wrapped FROM events;",
       errors: [

@@ -57,6 +57,17 @@ ruleTester(textForTypedData, {
   ],
   invalid: [
     {
+      name: 'pg_dump casts to text in an index, a cast to numeric in a view, a materialized view index: no fix',
+      code: "CREATE TABLE public.users (id bigint NOT NULL, expires_at character varying, birth_date character varying);\nCREATE INDEX index_users_on_expiring ON public.users USING btree (id) WHERE ((expires_at)::text <> ''::text);\nCREATE INDEX index_users_on_birth ON public.users USING btree (lower((birth_date)::text));\nCREATE TABLE public.members (id bigint NOT NULL, is_active text NOT NULL, ip_address text);\nCREATE VIEW public.active_counts AS SELECT id, is_active::numeric AS n FROM public.members;\nCREATE MATERIALIZED VIEW public.member_ips AS SELECT id, ip_address FROM public.members;\nCREATE INDEX ON public.member_ips (ip_address text_pattern_ops);",
+      errors: [
+        { message: 'Column users.expires_at uses varchar for a timestamp' },
+        { message: 'Column users.birth_date uses varchar for a date' },
+        { message: 'Column members.is_active uses text for a flag' },
+        { message: 'Column members.ip_address uses text for an IP address' },
+      ],
+      output: null,
+    },
+    {
       name: 'selected in a subquery, renamed by a view, joined USING, read by a policy of another table: no fix',
       code: "CREATE TABLE teams (id uuid PRIMARY KEY);\nCREATE TABLE memberships (id bigint PRIMARY KEY, team_id text NOT NULL, member text NOT NULL);\nCREATE TABLE documents (id bigint PRIMARY KEY, owner_team text NOT NULL);\nCREATE VIEW member_docs AS SELECT d.id FROM documents d WHERE d.owner_team IN (SELECT team_id FROM memberships);\nCREATE TABLE visits (id bigint PRIMARY KEY, last_seen_at text);\nCREATE VIEW visits_seen AS SELECT id, last_seen_at AS seen FROM visits;\nCREATE VIEW visits_2024 AS SELECT id FROM visits_seen WHERE seen LIKE '2024%';\nCREATE TABLE customers (id uuid PRIMARY KEY);\nCREATE TABLE orders (order_id bigint PRIMARY KEY, customer_id text NOT NULL);\nCREATE TABLE invoices (invoice_id bigint PRIMARY KEY, customer_id text NOT NULL);\nCREATE VIEW billed AS SELECT order_id, invoice_id FROM orders JOIN invoices USING (customer_id);\nCREATE TABLE projects (id bigint PRIMARY KEY, owner_team text NOT NULL);\nCREATE TABLE crew (id bigint PRIMARY KEY, team_id text NOT NULL, member text NOT NULL);\nALTER TABLE projects ENABLE ROW LEVEL SECURITY;\nCREATE POLICY members_read ON projects FOR SELECT USING (owner_team IN (SELECT c.team_id FROM crew c WHERE c.member = current_user));",
       errors: [

@@ -44,6 +44,22 @@ ruleTester(timestampWithoutTimeZone, {
   ],
   invalid: [
     {
+      name: 'tsrange of the column in a view: no fix (it takes no timestamptz)',
+      code: 'CREATE TABLE stays (id bigint PRIMARY KEY, starts_at timestamp NOT NULL, ends_at timestamp NOT NULL);\nCREATE VIEW stay_periods AS SELECT id, tsrange(starts_at, ends_at) AS period FROM stays;',
+      errors: [
+        { message: 'Column stays.starts_at uses timestamp without time zone' },
+        { message: 'Column stays.ends_at uses timestamp without time zone' },
+      ],
+      output: null,
+    },
+    {
+      name: 'a materialized view with an expression index on another column: the fix stays',
+      code: 'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, created_at timestamp NOT NULL);\nCREATE MATERIALIZED VIEW user_search AS SELECT id, email, created_at FROM users;\nCREATE INDEX ON user_search (lower(email));',
+      errors: [{ message: 'Column users.created_at uses timestamp without time zone' }],
+      output:
+        'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, created_at timestamptz NOT NULL);\nCREATE MATERIALIZED VIEW user_search AS SELECT id, email, created_at FROM users;\nCREATE INDEX ON user_search (lower(email));',
+    },
+    {
       name: 'predicates comparing with plain literals (BETWEEN, IN, IS DISTINCT FROM): the fixes stay',
       code: "CREATE TABLE events (id bigint PRIMARY KEY, created_at timestamp NOT NULL, closed_at timestamp);\nCREATE INDEX events_2024_idx ON events (id) WHERE created_at BETWEEN '2024-01-01' AND '2025-01-01';\nCREATE INDEX events_open_idx ON events (id) WHERE closed_at IS DISTINCT FROM '2000-01-01' AND closed_at NOT IN ('1999-01-01', '1999-06-01');",
       errors: [

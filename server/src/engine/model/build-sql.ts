@@ -686,6 +686,7 @@ class SqlModelBuilder {
           ...q,
           materialized: false,
           ...(n.query ? { queryNode: n.query as PgNode } : {}),
+          ...(n.aliases ? { columnNames: strings(n.aliases) } : {}),
           origin: this.origin(st),
         });
         return;
@@ -700,6 +701,7 @@ class SqlModelBuilder {
             ...q,
             materialized: true,
             ...(n.query ? { queryNode: n.query as PgNode } : {}),
+            ...(n.into?.colNames ? { columnNames: strings(n.into.colNames) } : {}),
             origin: this.origin(st),
           });
         } else if (n.query?.SelectStmt) {

@@ -408,22 +408,25 @@ export function typeRewriteBlocked(
   const breaks = (node: unknown, mustBeImmutable: boolean, as = name): boolean => {
     if (from === 'float' || !node) return false;
     const uses = columnUses(node, as);
-    if (readsAll) return uses.has('other') || uses.has('compared');
-    if (from === 'json') return uses.has('other') || uses.has('compared');
-    return mustBeImmutable && (uses.has('other') || uses.has('converted'));
+    if (uses.has('other') && (readsAll || from === 'json' || mustBeImmutable)) return true;
+    if (uses.has('json cast') && from !== 'json') return true;
+    if (uses.has('compared') && (readsAll || from === 'json')) return true;
+    // A cast to text is not immutable from every type (date, timestamptz); json's ->> is.
+    if (uses.has('converted') && mustBeImmutable && from !== 'json') return true;
+    return from === 'timestamp' && uses.has('typed');
   };
   /** An expression not kept in the model that reads the column: any use at all. */
-  const unknownUse = { ColumnRef: { fields: [{ String: { sval: name } }] } };
-  /** The indexes of a table or materialized view that break. */
-  const indexBreaks = (k: string): boolean =>
+  const unknownUse = (as = name) => ({ ColumnRef: { fields: [{ String: { sval: as } }] } });
+  /** The indexes of a table or materialized view that break, on the column by its name there. */
+  const indexBreaks = (k: string, as = name): boolean =>
     (views.indexes.get(k) ?? []).some(
       (index) =>
         index.elements.some(
           (e) =>
-            (e.column === name && (e.opclass || e.collation)) ||
-            (e.expressionColumns?.includes(name) === true &&
-              breaks(e.expressionKey ? (JSON.parse(e.expressionKey) as unknown) : unknownUse, true)),
-        ) || breaks(index.predicateNode, true),
+            (e.column === as && (e.opclass || e.collation)) ||
+            (e.expressionColumns?.includes(as) === true &&
+              breaks(e.expressionKey ? (JSON.parse(e.expressionKey) as unknown) : unknownUse(as), true, as)),
+        ) || breaks(index.predicateNode, true, as),
     );
 
   for (const other of [...family.slice(1), ...ancestors(model, table)]) {
@@ -445,7 +448,7 @@ export function typeRewriteBlocked(
     for (const c of t.columns) if (c !== column && breaks(c.generatedNode, true)) return true;
     for (const c of t.constraints) {
       if (c.kind === 'exclude' && c.exclusionColumns?.includes(name) && from !== 'float') return true;
-      if (c.kind === 'check' && isCheckOn(c, name) && breaks(c.checkNode ?? unknownUse, false)) return true;
+      if (c.kind === 'check' && isCheckOn(c, name) && breaks(c.checkNode ?? unknownUse(), false)) return true;
     }
     for (const p of views.policies.get(k) ?? []) {
       if (breaks(p.usingNode, false) || breaks(p.withCheckNode, false)) return true;
@@ -453,28 +456,33 @@ export function typeRewriteBlocked(
   }
   // Views that read the column, policies of other tables whose subqueries do, and the views (and
   // their policies) over a view that passes the column on, under the name it has there.
-  if (from !== 'float' && (from !== 'timestamp' || hasIndexedMaterializedView(model))) {
-    const carriers = family.map((t) => ({ schema: t.schema, name: t.name, column: name }));
-    const seen = new Set<object>();
-    for (let i = 0; i < carriers.length && i < 256; i++) {
-      const carrier = carriers[i];
-      for (const p of relationReaders(model).policies.get(key(carrier.schema, carrier.name)) ?? []) {
-        if (seen.has(p)) continue;
-        seen.add(p);
-        if (breaks(p.usingNode, false, carrier.column) || breaks(p.withCheckNode, false, carrier.column))
-          return true;
-      }
-      for (const view of relationReaders(model).views.get(key(carrier.schema, carrier.name)) ?? []) {
-        if (seen.has(view)) continue;
-        seen.add(view);
-        if (breaks(view.queryNode, false, carrier.column)) return true;
+  const carriers = family.map((t) => ({ schema: t.schema, name: t.name, column: name }));
+  const seen = new Set<object>();
+  const readers = relationReaders(model);
+  for (let i = 0; i < carriers.length && i < 256; i++) {
+    const carrier = carriers[i];
+    const k = key(carrier.schema, carrier.name);
+    for (const p of readers.policies.get(k) ?? []) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      if (breaks(p.usingNode, false, carrier.column) || breaks(p.withCheckNode, false, carrier.column))
+        return true;
+    }
+    for (const view of readers.views.get(k) ?? []) {
+      if (seen.has(view)) continue;
+      seen.add(view);
+      if (breaks(view.queryNode, false, carrier.column)) return true;
+      const passed = passedOn(view, carrier.column);
+      if (view.materialized) {
+        const mv = key(view.schema, view.name);
+        // The column passed on is indexed like the table's; what the view computes from it changes
+        // type with it, which an index expression or predicate over that may not survive.
+        if (passed.some((c) => indexBreaks(mv, c))) return true;
         const uses = columnUses(view.queryNode, carrier.column);
-        // What a materialized view computes from the column changes type with it: an index
-        // expression or predicate over that may stop being immutable.
-        if (view.materialized && uses.size > 0 && indexesComputeOn(views, view)) return true;
-        for (const passed of passedOn(view.queryNode, carrier.column))
-          carriers.push({ schema: view.schema, name: view.name, column: passed });
+        const computed = [...uses].some((u) => u !== 'selected');
+        if (computed && from !== 'float' && indexesComputeOn(views, view)) return true;
       }
+      for (const c of passed) carriers.push({ schema: view.schema, name: view.name, column: c });
     }
   }
   if (!readsAll) return false;
@@ -517,13 +525,14 @@ function ancestors(model: SchemaModel, table: Table): Table[] {
 }
 
 /** How an expression uses a column, by the context around each reference (`columnUses`). */
-type ColumnUse = 'null test' | 'compared' | 'converted' | 'selected' | 'other';
+type ColumnUse = 'null test' | 'compared' | 'converted' | 'json cast' | 'selected' | 'typed' | 'other';
 
 const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
-/** The operators of json (and jsonb) whose result is text. */
+/** The operators of json (and jsonb) that give json, and those that give text. */
+const JSON_OPERATORS = new Set(['->', '#>']);
 const JSON_TEXT_OPERATORS = new Set(['->>', '#>>']);
-/** Casts every type here has, to a type that does not change with it. */
-const CONVERSIONS = new Set(['text', 'varchar', 'json', 'jsonb', 'numeric']);
+/** Casts every type has. */
+const CONVERSIONS = new Set(['text', 'varchar']);
 /** Functions that take a value of any type. */
 const ANY_VALUE_FUNCTIONS = new Set([
   'json_build_object',
@@ -533,6 +542,8 @@ const ANY_VALUE_FUNCTIONS = new Set([
   'to_json',
   'to_jsonb',
 ]);
+/** Functions of timestamp that take no timestamptz (there is no implicit cast back). */
+const TIMESTAMP_ONLY_FUNCTIONS = new Set(['tsrange', 'tsmultirange']);
 
 function isColumnRef(node: unknown, column: string): boolean {
   const fields = (node as PgNode | undefined)?.ColumnRef?.fields as PgNode[] | undefined;
@@ -543,10 +554,13 @@ function isColumnRef(node: unknown, column: string): boolean {
  * How an expression or a view's query uses a column, by the context of each reference:
  *   - `null test`: `IS [NOT] NULL`;
  *   - `compared`: with plain literals only (`> '2024-01-01'`, BETWEEN, IN, IS DISTINCT FROM);
- *   - `converted`: into a type that does not follow it (`::text`, `::jsonb`, `->>` of json,
- *     `json_build_object`);
- *   - `selected`: as it is, in the select list of the query itself (not of a subquery, a CTE or
- *     an arm of a UNION, whose rows go on into other expressions);
+ *   - `converted`: into a type that does not follow it (`::text`, `->>` of json, what `->` gives
+ *     of it cast or `->>`'d, `json_build_object`);
+ *   - `selected`: as it is (or what `->` gives of it), in the select list of the query itself, or
+ *     of a subquery in its FROM or a CTE under the same name (not of a subquery in an expression or
+ *     an arm of a UNION, whose values go on into other expressions);
+ *   - `json cast`: cast to json or jsonb (which json and jsonb have, and other types mostly not);
+ *   - `typed`: given to a function only the old type has (`tsrange` of a timestamp);
  *   - `other`: anything else (a function's argument, an operator, `JOIN … USING`, NATURAL JOIN …).
  */
 function columnUses(node: unknown, column: string): Set<ColumnUse> {
@@ -569,20 +583,37 @@ function computeColumnUses(node: unknown, column: string): Set<ColumnUse> {
   const literal = (n: unknown): boolean => (n as PgNode | undefined)?.A_Const !== undefined;
   const items = (n: unknown): unknown[] =>
     Array.isArray(n) ? n : (((n as PgNode | undefined)?.List?.items as unknown[] | undefined) ?? [n]);
-  const walk = (n: unknown, top: boolean): void => {
+  const opOf = (expr: PgNode): string => String((expr.name as PgNode[] | undefined)?.[0]?.String?.sval ?? '');
+  /** The column, or what `->` / `#>` give of it (json, as the column is). */
+  const jsonPath = (n: unknown): boolean => {
+    if (isColumnRef(n, column)) return true;
+    const expr = (n as PgNode | undefined)?.A_Expr as PgNode | undefined;
+    return expr?.kind === 'AEXPR_OP' && JSON_OPERATORS.has(opOf(expr)) && jsonPath(expr.lexpr);
+  };
+  /** The right-hand sides of a chain of json operators (keys and paths). */
+  const walkPath = (n: unknown): void => {
+    const expr = (n as PgNode | undefined)?.A_Expr as PgNode | undefined;
+    if (!expr) return;
+    walk(expr.rexpr, 'expression');
+    walkPath(expr.lexpr);
+  };
+  /** `select`: the query's own select list; `derived`: a subquery in FROM or a CTE; `expression`. */
+  type Place = 'select' | 'derived' | 'expression';
+  const walk = (n: unknown, place: Place): void => {
     if (!n || typeof n !== 'object') return;
     if (Array.isArray(n)) {
-      for (const x of n) walk(x, false);
+      for (const x of n) walk(x, 'expression');
       return;
     }
     const obj = n as PgNode;
-    if (obj.NullTest && isColumnRef(obj.NullTest.arg, column)) {
+    if (obj.NullTest && jsonPath(obj.NullTest.arg)) {
       uses.add('null test');
+      walkPath(obj.NullTest.arg);
       return;
     }
     const expr = obj.A_Expr as PgNode | undefined;
     if (expr) {
-      const op = String((expr.name as PgNode[] | undefined)?.[0]?.String?.sval ?? '');
+      const op = opOf(expr);
       const kind = String(expr.kind);
       const sides = [expr.lexpr, ...items(expr.rexpr)];
       const comparison =
@@ -595,18 +626,23 @@ function computeColumnUses(node: unknown, column: string): Set<ColumnUse> {
           return;
         }
       }
-      if (kind === 'AEXPR_OP' && JSON_TEXT_OPERATORS.has(op) && isColumnRef(expr.lexpr, column)) {
+      if (kind === 'AEXPR_OP' && JSON_TEXT_OPERATORS.has(op) && jsonPath(expr.lexpr)) {
         uses.add('converted');
-        walk(expr.rexpr, false);
+        walkPath(expr.lexpr);
+        walk(expr.rexpr, 'expression');
         return;
       }
     }
     const cast = obj.TypeCast as PgNode | undefined;
-    if (cast && isColumnRef(cast.arg, column)) {
+    if (cast && jsonPath(cast.arg)) {
       const names = cast.typeName?.names as PgNode[] | undefined;
       const target = String(names?.[names.length - 1]?.String?.sval ?? '');
-      if (CONVERSIONS.has(target) && !cast.typeName?.arrayBounds) {
-        uses.add('converted');
+      if (
+        !cast.typeName?.arrayBounds &&
+        (CONVERSIONS.has(target) || target === 'json' || target === 'jsonb')
+      ) {
+        uses.add(CONVERSIONS.has(target) ? 'converted' : 'json cast');
+        walkPath(cast.arg);
         return;
       }
     }
@@ -617,26 +653,40 @@ function computeColumnUses(node: unknown, column: string): Set<ColumnUse> {
       const args = (call.args ?? []) as unknown[];
       if (ANY_VALUE_FUNCTIONS.has(fn) && args.some((x) => isColumnRef(x, column))) {
         uses.add('converted');
-        for (const x of args) if (!isColumnRef(x, column)) walk(x, false);
+        for (const x of args) if (!isColumnRef(x, column)) walk(x, 'expression');
         return;
       }
+      if (TIMESTAMP_ONLY_FUNCTIONS.has(fn) && args.some((x) => isColumnRef(x, column))) uses.add('typed');
     }
     const join = obj.JoinExpr as PgNode | undefined;
     if (join) {
       const using = ((join.usingClause ?? []) as PgNode[]).some((u) => u.String?.sval === column);
       if (using || join.isNatural) uses.add('other');
     }
+    const derived = (obj.RangeSubselect?.subquery ?? obj.CommonTableExpr?.ctequery) as PgNode | undefined;
+    if (derived) {
+      walk(derived, 'derived');
+      for (const [k, v] of Object.entries((obj.RangeSubselect ?? obj.CommonTableExpr) as PgNode)) {
+        if (k !== 'subquery' && k !== 'ctequery') walk(v, 'expression');
+      }
+      return;
+    }
     const select = obj.SelectStmt as PgNode | undefined;
     if (select) {
-      const alone = top && (select.op === undefined || select.op === 'SETOP_NONE');
+      const alone = place !== 'expression' && (select.op === undefined || select.op === 'SETOP_NONE');
       for (const [k, v] of Object.entries(select)) {
         if (k !== 'targetList' || !alone) {
-          walk(v, false);
+          walk(v, 'expression');
           continue;
         }
         for (const t of v as PgNode[]) {
-          if (isColumnRef(t.ResTarget?.val, column)) uses.add('selected');
-          else walk(t, false);
+          const target = t.ResTarget as PgNode | undefined;
+          // In a subquery or CTE, a column renamed there goes on under a name not followed.
+          const renamed = place === 'derived' && target?.name !== undefined && target.name !== column;
+          if (jsonPath(target?.val) && !renamed) {
+            uses.add('selected');
+            walkPath(target?.val);
+          } else walk(t, 'expression');
         }
       }
       return;
@@ -645,29 +695,31 @@ function computeColumnUses(node: unknown, column: string): Set<ColumnUse> {
       uses.add('other');
       return;
     }
-    for (const v of Object.values(obj)) walk(v, false);
+    for (const v of Object.values(obj)) walk(v, 'expression');
   };
-  walk(node, true);
+  walk(node, 'select');
   return uses;
 }
 
 /**
- * The names under which a view's query hands the column on: selected as it is (`c`, `c AS d`), or
- * by `*`. An expression over it is not followed.
+ * The names under which a view hands the column on: selected as it is (`c`, `c AS d`, named by
+ * the view's column list), or by `*`. An expression over it is not followed.
  */
-function passedOn(query: PgNode | undefined, column: string): string[] {
-  let select = query?.SelectStmt as PgNode | undefined;
+function passedOn(view: View, column: string): string[] {
+  let select = view.queryNode?.SelectStmt as PgNode | undefined;
   // A UNION's columns are named by its first arm.
   while (select && select.op !== undefined && select.op !== 'SETOP_NONE') select = select.larg as PgNode;
   const out: string[] = [];
-  for (const t of (select?.targetList ?? []) as PgNode[]) {
+  ((select?.targetList ?? []) as PgNode[]).forEach((t, i) => {
     const target = t.ResTarget as PgNode | undefined;
     const fields = target?.val?.ColumnRef?.fields as PgNode[] | undefined;
     const last = fields?.[fields.length - 1];
-    if (last?.A_Star !== undefined) out.push(column);
-    else if (last?.String?.sval === column) out.push((target?.name as string | undefined) ?? column);
-  }
-  return out;
+    const named = view.columnNames?.[i];
+    // With `*`, the view's column list may rename it too: its place is not known here.
+    if (last?.A_Star !== undefined) out.push(view.columnNames ? '' : column);
+    else if (last?.String?.sval === column) out.push(named ?? (target?.name as string | undefined) ?? column);
+  });
+  return out.filter((c) => c !== '');
 }
 
 /** Whether an index of the materialized view has an expression or a predicate. */
@@ -675,11 +727,6 @@ function indexesComputeOn(views: TableIndex, view: View): boolean {
   return (views.indexes.get(key(view.schema, view.name)) ?? []).some(
     (index) => index.predicateNode !== undefined || index.elements.some((e) => e.column === undefined),
   );
-}
-
-function hasIndexedMaterializedView(model: SchemaModel): boolean {
-  const views = byTable(model);
-  return [...model.views.values()].some((v) => v.materialized && indexesComputeOn(views, v));
 }
 
 /**

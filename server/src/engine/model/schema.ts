@@ -236,6 +236,8 @@ export interface View {
   materialized: boolean;
   /** The query it runs (its SelectStmt node, under its key). */
   queryNode?: PgNode;
+  /** The names its column list gives the query's columns, in order (`CREATE VIEW v (a, b) AS …`). */
+  columnNames?: string[];
   origin: Origin;
   prisma?: PrismaName;
 }

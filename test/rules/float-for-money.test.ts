@@ -44,6 +44,13 @@ ruleTester(floatForMoney, {
   ],
   invalid: [
     {
+      name: 'a money column cast to numeric in a view: the cast works from numeric too, the fix stays',
+      code: 'CREATE TABLE payments (id bigint PRIMARY KEY, amount money NOT NULL);\nCREATE VIEW payment_amounts AS SELECT id, amount::numeric AS amount FROM payments;',
+      errors: [{ message: 'Column payments.amount uses the money type' }],
+      output:
+        'CREATE TABLE payments (id bigint PRIMARY KEY, amount numeric(12,2) NOT NULL);\nCREATE VIEW payment_amounts AS SELECT id, amount::numeric AS amount FROM payments;',
+    },
+    {
       name: "an operator class on a materialized view's copy of the column: no fix",
       code: 'CREATE TABLE quotes (id bigint PRIMARY KEY, price double precision NOT NULL);\nCREATE MATERIALIZED VIEW quote_prices AS SELECT id, price FROM quotes;\nCREATE INDEX ON quote_prices (price float8_ops);',
       errors: [{ message: 'Column quotes.price uses double precision for money' }],

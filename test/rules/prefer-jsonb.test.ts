@@ -36,6 +36,12 @@ ruleTester(preferJsonb, {
   ],
   invalid: [
     {
+      name: 'what -> gives, selected under a name, then given to a json function by a view over it: no fix',
+      code: "CREATE TABLE docs (id bigint PRIMARY KEY, payload json);\nCREATE VIEW doc_meta AS SELECT id, payload -> 'meta' AS meta FROM docs;\nCREATE VIEW doc_meta_kinds AS SELECT id, json_typeof(meta) AS k FROM doc_meta;",
+      errors: [{ message: 'Column docs.payload uses json instead of jsonb' }],
+      output: null,
+    },
+    {
       name: 'paths of -> ending in ->>, a selected ->, a subquery or CTE passing it on: the fix stays',
       code: "CREATE TABLE orders (id bigint PRIMARY KEY, payload json NOT NULL);\nCREATE INDEX orders_city_idx ON orders (((payload -> 'shipping'::text) ->> 'city'::text));\nCREATE VIEW order_shipping AS SELECT id, payload -> 'shipping' AS shipping FROM orders;\nCREATE VIEW latest_orders AS SELECT s.payload FROM (SELECT id, payload FROM orders) s;\nCREATE VIEW order_docs AS WITH o AS (SELECT id, payload FROM orders) SELECT id, payload FROM o;",
       errors: [{ message: 'Column orders.payload uses json instead of jsonb' }],

@@ -57,6 +57,25 @@ ruleTester(textForTypedData, {
   ],
   invalid: [
     {
+      name: 'pg_dump casts that the new type has too (::text of a flag, ::jsonb of JSON text): the fixes stay',
+      code: "CREATE TABLE public.users (id bigint NOT NULL, is_admin character varying, metadata text);\nCREATE INDEX index_users_on_admins ON public.users USING btree (id) WHERE ((is_admin)::text = 'true'::text);\nCREATE INDEX index_users_on_kind ON public.users USING btree ((((metadata)::jsonb ->> 'kind'::text)));",
+      errors: [
+        { message: 'Column users.is_admin uses varchar for a flag' },
+        { message: 'Column users.metadata uses text for JSON' },
+      ],
+      output:
+        "CREATE TABLE public.users (id bigint NOT NULL, is_admin boolean, metadata jsonb);\nCREATE INDEX index_users_on_admins ON public.users USING btree (id) WHERE ((is_admin)::text = 'true'::text);\nCREATE INDEX index_users_on_kind ON public.users USING btree ((((metadata)::jsonb ->> 'kind'::text)));",
+    },
+    {
+      name: 'renamed by a view column list over *, or by a subquery alias list: no fix',
+      code: "CREATE TABLE accounts (id bigint PRIMARY KEY, is_active text);\nCREATE VIEW account_list (id, is_active) AS SELECT * FROM accounts;\nCREATE VIEW active_accounts AS SELECT id FROM account_list WHERE lower(is_active) = 'yes';\nCREATE TABLE devices (id bigint PRIMARY KEY, is_enabled text);\nCREATE VIEW device_flags AS SELECT lower(flag) AS f FROM (SELECT is_enabled FROM devices) s(flag);",
+      errors: [
+        { message: 'Column accounts.is_active uses text for a flag' },
+        { message: 'Column devices.is_enabled uses text for a flag' },
+      ],
+      output: null,
+    },
+    {
       name: 'pg_dump casts to text in an index, a cast to numeric in a view, a materialized view index: no fix',
       code: "CREATE TABLE public.users (id bigint NOT NULL, expires_at character varying, birth_date character varying);\nCREATE INDEX index_users_on_expiring ON public.users USING btree (id) WHERE ((expires_at)::text <> ''::text);\nCREATE INDEX index_users_on_birth ON public.users USING btree (lower((birth_date)::text));\nCREATE TABLE public.members (id bigint NOT NULL, is_active text NOT NULL, ip_address text);\nCREATE VIEW public.active_counts AS SELECT id, is_active::numeric AS n FROM public.members;\nCREATE MATERIALIZED VIEW public.member_ips AS SELECT id, ip_address FROM public.members;\nCREATE INDEX ON public.member_ips (ip_address text_pattern_ops);",
       errors: [

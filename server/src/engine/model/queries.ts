@@ -399,6 +399,8 @@ export function typeRewriteBlocked(
   table: Table,
   column: Column,
   from: RewrittenType,
+  /** The type the fix writes, by its catalog name (`int4`, `bool`, `timestamptz`, `jsonb` …). */
+  to: string,
 ): boolean {
   const name = column.name;
   const views = byTable(model);
@@ -408,11 +410,13 @@ export function typeRewriteBlocked(
   const breaks = (node: unknown, mustBeImmutable: boolean, as = name): boolean => {
     if (from === 'float' || !node) return false;
     const uses = columnUses(node, as);
-    if (uses.has('other') && (readsAll || from === 'json' || mustBeImmutable)) return true;
-    if (uses.has('json cast') && from !== 'json') return true;
+    // A cast to a type the new one has no cast to is used as anything else is.
+    const other =
+      uses.has('other') || [...uses].some((u) => u.startsWith('cast:') && !castKept(u.slice(5), to));
+    if (other && (readsAll || from === 'json' || mustBeImmutable)) return true;
     if (uses.has('compared') && (readsAll || from === 'json')) return true;
-    // A cast to text is not immutable from every type (date, timestamptz); json's ->> is.
-    if (uses.has('converted') && mustBeImmutable && from !== 'json') return true;
+    // A cast to text is not immutable from date or timestamptz (DateStyle, TimeZone).
+    if (uses.has('converted') && mustBeImmutable && (to === 'date' || to === 'timestamptz')) return true;
     return from === 'timestamp' && uses.has('typed');
   };
   /** An expression not kept in the model that reads the column: any use at all. */
@@ -457,20 +461,26 @@ export function typeRewriteBlocked(
   // Views that read the column, policies of other tables whose subqueries do, and the views (and
   // their policies) over a view that passes the column on, under the name it has there.
   const carriers = family.map((t) => ({ schema: t.schema, name: t.name, column: name }));
-  const seen = new Set<object>();
+  // Each reader once per name of the column: a view may pass it on under several.
+  const seen = new Map<object, Set<string>>();
+  const first = (reader: object, column: string): boolean => {
+    const names = seen.get(reader) ?? new Set<string>();
+    seen.set(reader, names);
+    if (names.has(column)) return false;
+    names.add(column);
+    return true;
+  };
   const readers = relationReaders(model);
   for (let i = 0; i < carriers.length && i < 256; i++) {
     const carrier = carriers[i];
     const k = key(carrier.schema, carrier.name);
     for (const p of readers.policies.get(k) ?? []) {
-      if (seen.has(p)) continue;
-      seen.add(p);
+      if (!first(p, carrier.column)) continue;
       if (breaks(p.usingNode, false, carrier.column) || breaks(p.withCheckNode, false, carrier.column))
         return true;
     }
     for (const view of readers.views.get(k) ?? []) {
-      if (seen.has(view)) continue;
-      seen.add(view);
+      if (!first(view, carrier.column)) continue;
       if (breaks(view.queryNode, false, carrier.column)) return true;
       const passed = passedOn(view, carrier.column);
       if (view.materialized) {
@@ -525,7 +535,17 @@ function ancestors(model: SchemaModel, table: Table): Table[] {
 }
 
 /** How an expression uses a column, by the context around each reference (`columnUses`). */
-type ColumnUse = 'null test' | 'compared' | 'converted' | 'json cast' | 'selected' | 'typed' | 'other';
+type ColumnUse = 'null test' | 'compared' | 'converted' | `cast:${string}` | 'selected' | 'typed' | 'other';
+
+const NUMBERS = new Set(['numeric', 'int2', 'int4', 'int8', 'float4', 'float8']);
+
+/** Whether a cast to `target` written on the column works as well once the column is of type `to`. */
+function castKept(target: string, to: string): boolean {
+  if (target === to) return true;
+  if (NUMBERS.has(target)) return NUMBERS.has(to);
+  if (target === 'json' || target === 'jsonb') return to === 'json' || to === 'jsonb';
+  return false;
+}
 
 const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
 /** The operators of json (and jsonb) that give json, and those that give text. */
@@ -533,6 +553,16 @@ const JSON_OPERATORS = new Set(['->', '#>']);
 const JSON_TEXT_OPERATORS = new Set(['->>', '#>>']);
 /** Casts every type has. */
 const CONVERSIONS = new Set(['text', 'varchar']);
+/** Catalog names of the types casts are written with. */
+const TYPE_NAMES: Record<string, string> = {
+  integer: 'int4',
+  int: 'int4',
+  bigint: 'int8',
+  smallint: 'int2',
+  boolean: 'bool',
+  real: 'float4',
+  decimal: 'numeric',
+};
 /** Functions that take a value of any type. */
 const ANY_VALUE_FUNCTIONS = new Set([
   'json_build_object',
@@ -550,6 +580,14 @@ function isColumnRef(node: unknown, column: string): boolean {
   return fields?.[fields.length - 1]?.String?.sval === column;
 }
 
+/** The column, or what `->` / `#>` give of it (json, as the column is). */
+function isJsonPath(node: unknown, column: string): boolean {
+  if (isColumnRef(node, column)) return true;
+  const expr = (node as PgNode | undefined)?.A_Expr as PgNode | undefined;
+  const op = String((expr?.name as PgNode[] | undefined)?.[0]?.String?.sval ?? '');
+  return expr?.kind === 'AEXPR_OP' && JSON_OPERATORS.has(op) && isJsonPath(expr.lexpr, column);
+}
+
 /**
  * How an expression or a view's query uses a column, by the context of each reference:
  *   - `null test`: `IS [NOT] NULL`;
@@ -559,7 +597,7 @@ function isColumnRef(node: unknown, column: string): boolean {
  *   - `selected`: as it is (or what `->` gives of it), in the select list of the query itself, or
  *     of a subquery in its FROM or a CTE under the same name (not of a subquery in an expression or
  *     an arm of a UNION, whose values go on into other expressions);
- *   - `json cast`: cast to json or jsonb (which json and jsonb have, and other types mostly not);
+ *   - `cast:<type>`: cast to another type (kept when the new type has that cast too);
  *   - `typed`: given to a function only the old type has (`tsrange` of a timestamp);
  *   - `other`: anything else (a function's argument, an operator, `JOIN … USING`, NATURAL JOIN …).
  */
@@ -584,12 +622,7 @@ function computeColumnUses(node: unknown, column: string): Set<ColumnUse> {
   const items = (n: unknown): unknown[] =>
     Array.isArray(n) ? n : (((n as PgNode | undefined)?.List?.items as unknown[] | undefined) ?? [n]);
   const opOf = (expr: PgNode): string => String((expr.name as PgNode[] | undefined)?.[0]?.String?.sval ?? '');
-  /** The column, or what `->` / `#>` give of it (json, as the column is). */
-  const jsonPath = (n: unknown): boolean => {
-    if (isColumnRef(n, column)) return true;
-    const expr = (n as PgNode | undefined)?.A_Expr as PgNode | undefined;
-    return expr?.kind === 'AEXPR_OP' && JSON_OPERATORS.has(opOf(expr)) && jsonPath(expr.lexpr);
-  };
+  const jsonPath = (n: unknown): boolean => isJsonPath(n, column);
   /** The right-hand sides of a chain of json operators (keys and paths). */
   const walkPath = (n: unknown): void => {
     const expr = (n as PgNode | undefined)?.A_Expr as PgNode | undefined;
@@ -637,11 +670,8 @@ function computeColumnUses(node: unknown, column: string): Set<ColumnUse> {
     if (cast && jsonPath(cast.arg)) {
       const names = cast.typeName?.names as PgNode[] | undefined;
       const target = String(names?.[names.length - 1]?.String?.sval ?? '');
-      if (
-        !cast.typeName?.arrayBounds &&
-        (CONVERSIONS.has(target) || target === 'json' || target === 'jsonb')
-      ) {
-        uses.add(CONVERSIONS.has(target) ? 'converted' : 'json cast');
+      if (!cast.typeName?.arrayBounds) {
+        uses.add(CONVERSIONS.has(target) ? 'converted' : `cast:${TYPE_NAMES[target] ?? target}`);
         walkPath(cast.arg);
         return;
       }
@@ -665,7 +695,11 @@ function computeColumnUses(node: unknown, column: string): Set<ColumnUse> {
     }
     const derived = (obj.RangeSubselect?.subquery ?? obj.CommonTableExpr?.ctequery) as PgNode | undefined;
     if (derived) {
-      walk(derived, 'derived');
+      // `(SELECT …) s(a, b)`, `WITH s(a, b)`: the columns go on under names not followed.
+      const renames =
+        ((obj.RangeSubselect?.alias?.colnames ?? obj.CommonTableExpr?.aliascolnames ?? []) as unknown[])
+          .length > 0;
+      walk(derived, renames ? 'expression' : 'derived');
       for (const [k, v] of Object.entries((obj.RangeSubselect ?? obj.CommonTableExpr) as PgNode)) {
         if (k !== 'subquery' && k !== 'ctequery') walk(v, 'expression');
       }
@@ -715,11 +749,13 @@ function passedOn(view: View, column: string): string[] {
     const fields = target?.val?.ColumnRef?.fields as PgNode[] | undefined;
     const last = fields?.[fields.length - 1];
     const named = view.columnNames?.[i];
-    // With `*`, the view's column list may rename it too: its place is not known here.
-    if (last?.A_Star !== undefined) out.push(view.columnNames ? '' : column);
-    else if (last?.String?.sval === column) out.push(named ?? (target?.name as string | undefined) ?? column);
+    // With `*` and a column list, where the column lands is not known here: any name of the list.
+    if (last?.A_Star !== undefined) out.push(...(view.columnNames ?? [column]));
+    // The column, or what `->` gives of it (json, as the column is).
+    else if (isJsonPath(target?.val, column))
+      out.push(named ?? (target?.name as string | undefined) ?? column);
   });
-  return out.filter((c) => c !== '');
+  return out;
 }
 
 /** Whether an index of the materialized view has an expression or a predicate. */

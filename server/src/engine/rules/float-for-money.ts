@@ -106,7 +106,8 @@ export const floatForMoney: Rule = {
           ? `Column ${label} uses ${FLOAT_TYPES[type.name]} for money`
           : `Column ${label} uses the money type`,
         fixes:
-          defaultFitsNumeric(column) && !typeRewriteBlocked(model, table, column, isFloat ? 'float' : 'money')
+          defaultFitsNumeric(column) &&
+          !typeRewriteBlocked(model, table, column, isFloat ? 'float' : 'money', 'numeric')
             ? changeTypeFixes(group, label, type.range, newType)
             : [],
       });

@@ -42,7 +42,7 @@ export const preferJsonb: Rule = {
       context.report({
         range: type.range ?? column.origin.range,
         message: `Column ${label} uses json instead of jsonb`,
-        fixes: typeRewriteBlocked(model, table, column, 'json')
+        fixes: typeRewriteBlocked(model, table, column, 'json', 'jsonb')
           ? []
           : changeTypeFixes(group, label, type.range, newType),
       });

@@ -196,10 +196,22 @@ function canChangeInPlace(
   const def = column.origin.range;
   const range = column.type.range;
   if (!range || range.file !== def.file || range.start < def.start || range.end > def.end) return false;
-  if (column.generated || typeRewriteBlocked(model, table, column, 'text')) return false;
+  if (column.generated || typeRewriteBlocked(model, table, column, 'text', CATALOG_NAMES[type])) return false;
   if (/\bcollate\b/i.test(text.slice(range.end, def.end))) return false;
   return defaultFits(column, type);
 }
+
+/** The catalog name of each type the fix writes. */
+const CATALOG_NAMES: Record<Expected['type'], string> = {
+  timestamptz: 'timestamptz',
+  date: 'date',
+  boolean: 'bool',
+  integer: 'int4',
+  bigint: 'int8',
+  uuid: 'uuid',
+  inet: 'inet',
+  jsonb: 'jsonb',
+};
 
 /** The Prisma type (and native type) for what the name says. */
 const PRISMA_TYPES: Record<Expected['type'], { type: string; native?: string }> = {

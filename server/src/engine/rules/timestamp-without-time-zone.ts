@@ -45,7 +45,7 @@ export const timestampWithoutTimeZone: Rule = {
       context.report({
         range,
         message: `Column ${label} uses timestamp without time zone`,
-        fixes: typeRewriteBlocked(model, table, column, 'timestamp')
+        fixes: typeRewriteBlocked(model, table, column, 'timestamp', 'timestamptz')
           ? []
           : changeTypeFixes(group, label, type.range, newType),
       });

@@ -76,6 +76,13 @@ interface TableIndex {
  * table" for every table, and a scan of the whole model each time is quadratic on a large schema.
  * Rules run on a model that no longer changes, so the views never go stale.
  */
+/** Adds a value to the list of a key, making the list on first use. */
+function pushTo<V>(map: Map<string, V[]>, k: string, v: V): void {
+  const list = map.get(k);
+  if (list) list.push(v);
+  else map.set(k, [v]);
+}
+
 const tableIndexes = new WeakMap<SchemaModel, TableIndex>();
 function byTable(model: SchemaModel): TableIndex {
   let t = tableIndexes.get(model);
@@ -87,20 +94,15 @@ function byTable(model: SchemaModel): TableIndex {
     children: new Map(),
     policies: new Map(),
   };
-  const push = <V>(m: Map<string, V[]>, k: string, v: V) => {
-    const list = m.get(k);
-    if (list) list.push(v);
-    else m.set(k, [v]);
-  };
-  for (const idx of model.indexes.values()) push(t.indexes, tableKey(idx.table), idx);
-  for (const trg of model.triggers) push(t.triggers, tableKey(trg.table), trg);
+  for (const idx of model.indexes.values()) pushTo(t.indexes, tableKey(idx.table), idx);
+  for (const trg of model.triggers) pushTo(t.triggers, tableKey(trg.table), trg);
   for (const table of model.tables.values()) {
     for (const c of table.constraints)
-      if (c.references) push(t.referencedBy, tableKey(c.references.table), { table, constraint: c });
-    if (table.partitionOf) push(t.children, tableKey(table.partitionOf), table);
-    for (const parent of table.inherits) push(t.children, tableKey(parent), table);
+      if (c.references) pushTo(t.referencedBy, tableKey(c.references.table), { table, constraint: c });
+    if (table.partitionOf) pushTo(t.children, tableKey(table.partitionOf), table);
+    for (const parent of table.inherits) pushTo(t.children, tableKey(parent), table);
   }
-  for (const p of model.policies) push(t.policies, tableKey(p.table), p);
+  for (const p of model.policies) pushTo(t.policies, tableKey(p.table), p);
   tableIndexes.set(model, t);
   return t;
 }
@@ -163,12 +165,8 @@ function columnIndex(model: SchemaModel): ColumnIndex {
     for (const table of model.tables.values()) {
       for (const column of table.columns) {
         const entry = { table, column, order: order++ };
-        const byType = index.byType.get(column.type.name);
-        if (byType) byType.push(entry);
-        else index.byType.set(column.type.name, [entry]);
-        const byName = index.byName.get(column.name);
-        if (byName) byName.push(entry);
-        else index.byName.set(column.name, [entry]);
+        pushTo(index.byType, column.type.name, entry);
+        pushTo(index.byName, column.name, entry);
       }
     }
     columnIndexes.set(model, index);
@@ -794,15 +792,10 @@ function relationReaders(model: SchemaModel): {
     walk(node);
     return out;
   };
-  const add = <T>(map: Map<string, T[]>, k: string, v: T): void => {
-    const list = map.get(k);
-    if (list) list.push(v);
-    else map.set(k, [v]);
-  };
   for (const view of model.views.values())
-    for (const k of relations(view.queryNode)) add(readers.views, k, view);
+    for (const k of relations(view.queryNode)) pushTo(readers.views, k, view);
   for (const p of model.policies) {
-    for (const k of relations([p.usingNode, p.withCheckNode])) add(readers.policies, k, p);
+    for (const k of relations([p.usingNode, p.withCheckNode])) pushTo(readers.policies, k, p);
   }
   relationReadersCache.set(model, readers);
   return readers;
@@ -817,11 +810,8 @@ function relationKeysNamed(model: SchemaModel, name: string): string[] {
   let byName = relationNamesCache.get(model);
   if (!byName) {
     byName = new Map();
-    for (const r of [...model.tables.values(), ...model.views.values()]) {
-      const list = byName.get(r.name);
-      if (list) list.push(key(r.schema, r.name));
-      else byName.set(r.name, [key(r.schema, r.name)]);
-    }
+    for (const r of [...model.tables.values(), ...model.views.values()])
+      pushTo(byName, r.name, key(r.schema, r.name));
     relationNamesCache.set(model, byName);
   }
   return byName.get(name) ?? [];
@@ -901,9 +891,14 @@ export function columnsWithInherited(model: SchemaModel, table: Table): readonly
 
 /** True when the column has a default other than NULL (`DEFAULT NULL` is no default). */
 export function hasDefault(column: Column): boolean {
-  let node = column.defaultNode;
-  while (node?.TypeCast) node = node.TypeCast.arg;
-  return node !== undefined && !node.A_Const?.isnull;
+  return column.defaultNode !== undefined && !isNullConstant(column.defaultNode);
+}
+
+/** `NULL`, or `NULL::type` (casts of casts too). */
+export function isNullConstant(node: PgNode | undefined): boolean {
+  let n = node;
+  while (n?.TypeCast) n = n.TypeCast.arg as PgNode;
+  return n?.A_Const?.isnull === true;
 }
 
 /**

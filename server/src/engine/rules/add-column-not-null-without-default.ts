@@ -1,7 +1,7 @@
 import type { Fix, SourceRange } from '../findings';
 import { editableInPlace, insertAt, quoteIdent, quoteLiteral, tableRef } from '../fixes/sql';
 import { typeFromNode } from '../model/build-sql';
-import { findUserType, indexesOf } from '../model/queries';
+import { findUserType, indexesOf, isNullConstant } from '../model/queries';
 import { type Domain, type EnumType, type QualifiedName, type SchemaModel } from '../model/schema';
 import { statementTokens, type PgNode } from '../parse/sql';
 import { columnsLabel } from './messages';
@@ -363,12 +363,6 @@ const BUILTIN_TYPES = new Set([
   'daterange',
   'oid',
 ]);
-
-function isNullConstant(node: PgNode | undefined): boolean {
-  let n = node;
-  while (n?.TypeCast) n = n.TypeCast.arg;
-  return n?.A_Const?.isnull === true;
-}
 
 /**
  * Whether the domain has a default at this step (the model keeps a domain's NOT NULL and CHECKs,

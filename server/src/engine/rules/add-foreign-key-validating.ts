@@ -1,7 +1,7 @@
 import { editableInPlace, insertAt, quoteIdent, replaceRange, tableRef } from '../fixes/sql';
 import type { Fix, SourceRange, TextEdit } from '../findings';
 import { columnRefs, constraintNameFor, strings, typeFromNode } from '../model/build-sql';
-import { findUserType } from '../model/queries';
+import { findUserType, isNullConstant } from '../model/queries';
 import { key, type SchemaModel, type Table } from '../model/schema';
 import { statementTokens, type PgNode } from '../parse/sql';
 import { columnsLabel } from './messages';
@@ -175,12 +175,6 @@ function domainDefaultFills(
   const value =
     k !== undefined && defaults.has(k) ? defaults.get(k) : findUserType(model.domains, type)?.defaultNode;
   return value !== undefined && !isNullConstant(value);
-}
-
-/** `NULL`, or `NULL::type`. */
-function isNullConstant(node: PgNode): boolean {
-  const value = (node.TypeCast?.arg as PgNode | undefined) ?? node;
-  return value.A_Const?.isnull === true;
 }
 
 function report(

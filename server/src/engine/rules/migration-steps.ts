@@ -73,7 +73,6 @@ export function migrationSteps(context: RuleContext): MigrationStep[] {
   return steps;
 }
 
-const DBMATE_DOWN_NO_TRANSACTION = /^--\s*migrate:down\b[^\n]*\btransaction:false\b/m;
 const downCache = new WeakMap<object, MigrationStep[]>();
 
 /**
@@ -123,8 +122,7 @@ export function downSteps(context: RuleContext): MigrationStep[] {
       const section = dbmateDownSection(text);
       const up = group.migrations.get(file);
       if (!section || !up) continue;
-      const transactional = !DBMATE_DOWN_NO_TRANSACTION.test(text.slice(section.start));
-      add(file, section.start, { ...up, direction: 'down', transactional });
+      add(file, section.start, { ...up, direction: 'down', transactional: section.transactional });
     }
   }
   downCache.set(group, steps);

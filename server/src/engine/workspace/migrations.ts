@@ -63,6 +63,7 @@ const DBMATE_FILE = /^(\d+).*\.sql$/;
 const DBMATE_UP = /^--\s*migrate:up\b/m;
 const DBMATE_DOWN = /^--\s*migrate:down\b/m;
 const DBMATE_NO_TRANSACTION = /^--\s*migrate:up\b[^\n]*\btransaction:false\b/m;
+const DBMATE_DOWN_NO_TRANSACTION = /^--\s*migrate:down\b[^\n]*\btransaction:false\b/m;
 const VERSIONED_FILE = /^v?(\d+(?:\.\d+)*)\/([^/]+\.sql)$/i;
 const NUMBERED_FILE = /^(\d+)(?:[_-][^/]*)?\.sql$/;
 const DIESEL_NO_TRANSACTION = /^\s*run_in_transaction\s*=\s*false\b/m;
@@ -372,12 +373,20 @@ export function upSectionEnd(tool: MigrationToolName | undefined, text: string):
 }
 
 /**
- * The `-- migrate:down` section of a dbmate file (from the marker to the end), or undefined when
- * the file has none.
+ * The `-- migrate:down` section of a dbmate file (from the marker to the end), and whether dbmate
+ * runs it in a transaction (`-- migrate:down transaction:false` says not); undefined when the file
+ * has none.
  */
-export function dbmateDownSection(text: string): { start: number; end: number } | undefined {
+export function dbmateDownSection(
+  text: string,
+): { start: number; end: number; transactional: boolean } | undefined {
   const m = DBMATE_DOWN.exec(text);
-  return m ? { start: m.index, end: text.length } : undefined;
+  if (!m) return undefined;
+  return {
+    start: m.index,
+    end: text.length,
+    transactional: !DBMATE_DOWN_NO_TRANSACTION.test(text.slice(m.index)),
+  };
 }
 
 /**

@@ -8,6 +8,7 @@ import { DEFAULT_CONFIG, type ResolvedConfig } from './config/config';
 import { compareFindings, type Finding, type Severity, type SeveritySetting } from './findings';
 import { withPublicQualified } from './fixes/sql';
 import { buildSqlModel } from './model/build-sql';
+import { incrementalStats, patchSqlModel } from './model/incremental';
 import { emptyModel, key, tableKey, type RowLevelSecurity, type SchemaModel } from './model/schema';
 import { buildPrismaModel } from './model/build-prisma';
 import { ParseCache } from './parse/cache';
@@ -36,6 +37,13 @@ export interface LintOptions {
    * The findings are the same as without it.
    */
   parseCache?: ParseCache;
+  /**
+   * Keep, in `parseCache`, the model of each file linted on its own, so that the next lint of it
+   * after a keystroke patches it (`patchSqlModel`) rather than building it again (the language
+   * server's, for a file open in the editor; the text padded by `PaddedText`, or no statement after
+   * the edit keeps its parse). The findings are the same as without it.
+   */
+  keepModels?: boolean;
   /**
    * Lint only the groups that hold one of these files (the language server's unit of an edited
    * file), with every file of the project given: the other groups' files are parsed, and their
@@ -195,10 +203,33 @@ export async function lintProject(
       return [{ path, parsed: up }];
     });
     let model: SchemaModel;
+    // A file linted on its own, from the parse cache: last time's model, with the edited table
+    // built again when that is all a keystroke changed.
+    const single = groupFilesParsed.length === 1 && group.files.length === 1 && group.downFiles.length === 0;
+    const path = group.files[0];
+    const memos =
+      options.keepModels && single && groupFilesParsed[0].parsed === parsed.get(path)
+        ? options.parseCache?.models
+        : undefined;
+    const memo = memos?.get(path);
+    if (memo) {
+      const p = groupFilesParsed[0].parsed;
+      const patched = memo.parsed === p ? memo.model : patchSqlModel(memo, p, path);
+      if (patched) {
+        if (patched === memo.model) incrementalStats.unchanged++;
+        else incrementalStats.patched++;
+        memo.parsed = p;
+        memo.model = patched;
+        models.set(group, patched);
+        return patched;
+      }
+    }
+    let failed = false;
     try {
       model = buildSqlModel(groupFilesParsed, {
         // A statement the model cannot apply is skipped; say so where it stands rather than hide it.
         onInternalError: (e, file, stmt) => {
+          failed = true;
           if (!report) return;
           findings.push({
             ...internalError('model', file, e),
@@ -209,8 +240,15 @@ export async function lintProject(
         },
       });
     } catch (e) {
+      failed = true;
       model = emptyModel();
       if (report) findings.push(internalError('model', group.files[0] ?? '', e));
+    }
+    if (memos) {
+      incrementalStats.rebuilt++;
+      // A model with a statement the builder failed on is built again each time, to say so.
+      if (failed) memos.delete(path);
+      else memos.set(path, { parsed: groupFilesParsed[0].parsed, model });
     }
     models.set(group, model);
     return model;

@@ -15,6 +15,7 @@ import type { SourceFile } from '../engine/project';
 import { allRules } from '../engine/rules';
 import type { Rule } from '../engine/rules/rule';
 import { LineIndex, partitionPoint } from '../engine/text';
+import { PaddedText, paddedText } from '../engine/padded';
 import { verifyProject } from '../engine/verify';
 import type { SyntaxErrorInfo } from '../engine/lint';
 import type { CardColumn, LintRequest, Loc, TableCard, UnitCards, UnitResult } from './protocol';
@@ -26,12 +27,12 @@ import type { CardColumn, LintRequest, Loc, TableCard, UnitCards, UnitResult } f
  */
 const WARM_UP_CHARS = 100_000;
 /**
- * Warm-up lints per worker (each a keystroke in the unit's largest file, alternately a line break
- * and a letter), fewer if they take longer than `WARM_UP_MS` in all (a unit of megabytes: its first
- * lint ran every function thousands of times already).
+ * Warm-up lints per worker (keystrokes in the unit's largest file, typed and taken back, most of
+ * them patching the model as a user's would), fewer if they take longer than `WARM_UP_MS` in all (a
+ * unit of megabytes: its first lint ran every function thousands of times already).
  */
-export const WARM_UP_LINTS = 12;
-const WARM_UP_MS = 1_500;
+export const WARM_UP_LINTS = 40;
+export const WARM_UP_MS = 2_000;
 /** Units up to this many characters get exact ranges (columns' constraints, FK actions) on their cards. */
 const EXACT_CARD_CHARS = 1_000_000;
 /**
@@ -73,6 +74,11 @@ export class Analyzer {
   private readonly parses = new Map<string, ParseCache>();
   /** What the embedded PostgreSQL rejected, per unit, with the texts it ran (run again when they change). */
   private readonly verified = new Map<string, { texts: string; failures: readonly SyntaxErrorInfo[] }>();
+  /**
+   * The padded text of each file linted on its own, by project: typing in a statement then leaves
+   * the others where they were, and the model is patched rather than built again (`PaddedText`).
+   */
+  private readonly padded = new Map<string, Map<string, PaddedText>>();
   /** Table cards of large units still to make, by project and unit (the newest last). */
   private readonly pendingCards = new Map<
     string,
@@ -88,6 +94,9 @@ export class Analyzer {
         options: LintOptions;
         left: number;
         ms: number;
+        /** The warm-up's own parses (a fork of the unit's) and padding, made on its first lint. */
+        fork?: ParseCache;
+        pad?: PaddedText;
       }
     | undefined;
   private warmedUp = false;
@@ -100,6 +109,7 @@ export class Analyzer {
   drop(project: string): void {
     this.projects.delete(project);
     this.parses.delete(project);
+    this.padded.delete(project);
     if (this.warm?.project === project) {
       // Dropped before its warm-up ended (a document's own project, once its folder is indexed):
       // the next large unit gets one.
@@ -163,10 +173,13 @@ export class Analyzer {
     if (!texts) this.projects.set(request.project, (texts = new Map()));
     let parses = this.parses.get(request.project);
     if (!parses) this.parses.set(request.project, (parses = new ParseCache()));
+    let padded = this.padded.get(request.project);
+    if (!padded) this.padded.set(request.project, (padded = new Map()));
     for (const u of request.updates) {
       if (u.text === null) {
         texts.delete(u.path);
         parses.delete(u.path);
+        padded.delete(u.path);
       } else texts.set(u.path, u.text);
     }
     let restart = false;
@@ -183,18 +196,33 @@ export class Analyzer {
       }
       const members = new Set(unit.files);
       const t0 = performance.now();
+      let pad: PaddedText | undefined;
       let findings: Finding[];
       let tablesJson: string | undefined = '[]';
       let usedOtherUnits = false;
       const pendingKey = `${request.project}\0${unit.key}`;
       this.pendingCards.delete(pendingKey);
       try {
+        // A SQL file on its own that is open in the editor is linted padded, with its model kept
+        // for the next keystroke; its findings are moved back to its own offsets.
+        if (
+          unit.open &&
+          files.length === 1 &&
+          unit.files.length === 1 &&
+          files[0].path.toLowerCase().endsWith('.sql')
+        ) {
+          const path = files[0].path;
+          pad = padded.get(path);
+          if (!pad) padded.set(path, (pad = new PaddedText()));
+          files[0] = { path, text: await paddedText(pad, path, files[0].text, parses) };
+        }
         if (this.faults.exits.some((m) => files.some((f) => f.text.includes(m)))) this.onExitFault();
         const options = {
           config: request.config,
           ruleOverrides: request.overrides,
           rules: this.rulesFor(files),
           parseCache: parses,
+          ...(pad ? { keepModels: true } : {}),
           ...(request.verify
             ? { verifyFailures: await this.verifyFailures(pendingKey, files, request) }
             : {}),
@@ -222,6 +250,11 @@ export class Analyzer {
           g.files.some((f) => members.has(f)) || g.downFiles.some((f) => members.has(f)) ? [m] : [],
         );
         for (const model of models) addForeignKeyTargets(findings, model);
+        const padding = pad;
+        if (padding && !padding.plain) {
+          const { path } = files[0];
+          findings = findings.map((f) => padding.findingToFile(f, path));
+        }
         const make = (): TableCard[] => {
           const lines = new Lines(files);
           return models.flatMap((m) => tableCards(m, lines, chars <= EXACT_CARD_CHARS));
@@ -259,10 +292,12 @@ export class Analyzer {
   }
 
   /**
-   * Runs one warm-up lint: the unit's largest file with a keystroke typed near its middle, on a
-   * fork of the unit's parses (which stay as they were), the result dropped. Nothing the server
-   * reports depends on it; it only makes the next lints faster. After the last one, says what they
-   * were.
+   * Runs one warm-up lint: the unit's largest file as typed in near its middle (a letter typed and
+   * deleted, a line break typed and deleted, in two statements, padded as the unit's own lints
+   * are), on a fork of the unit's parses (which stay as they were), the result dropped. A
+   * statement's first keystroke builds the model, the next ones patch it, so both ways get warm.
+   * Nothing the server reports depends on it; it only makes the next lints faster. After the last
+   * one, says what they were.
    */
   async warmUp(): Promise<{ file: string; lints: number; ms: number } | undefined> {
     const warm = this.warm;
@@ -270,11 +305,19 @@ export class Analyzer {
     const t0 = performance.now();
     warm.left--;
     const big = warm.files.reduce((a, b) => (b.text.length > a.text.length ? b : a));
-    const edited = typedNearMiddle(big.text, warm.left);
+    const step = WARM_UP_LINTS - warm.left;
+    // Odd steps type (a letter, then a line break, in turn), even steps take it back.
+    const typed = step % 2 === 1 ? typedNearMiddle(big.text, (step - 1) / 2) : big.text;
+    warm.fork ??= warm.parses.fork();
+    warm.pad ??= new PaddedText();
+    // Padded, with its model kept, as an open file is linted, whether the unit is open or not: the
+    // warm-up is for the keystrokes to come.
+    const sql = big.path.toLowerCase().endsWith('.sql');
+    const edited = sql ? warm.pad.update(typed, warm.fork.peek(big.path)) : typed;
     try {
       await lintProject(
         warm.files.map((f) => (f === big ? { path: f.path, text: edited } : f)),
-        { ...warm.options, parseCache: warm.parses.fork() },
+        { ...warm.options, parseCache: warm.fork, keepModels: sql },
       );
     } catch {
       // What a real lint of the unit would report; the warm-up has nothing to report.
@@ -302,11 +345,12 @@ export class Analyzer {
 }
 
 /**
- * `text` with a keystroke typed a little after its middle (moved by `n`): a line break when `n` is
- * even, otherwise a letter at the end of the next word (which changes a statement).
+ * `text` with a keystroke typed a little after its middle: a line break when `n` is even, otherwise
+ * a letter at the end of a word a little further (which changes a statement). The same two places
+ * for every `n`.
  */
 export function typedNearMiddle(text: string, n: number): string {
-  const line = text.indexOf('\n', Math.floor(text.length / 2) + 101 * n) + 1;
+  const line = text.indexOf('\n', Math.floor(text.length / 2) + 101 * (n % 2)) + 1;
   const word = /[A-Za-z_]+\b/g;
   word.lastIndex = line;
   const m = n % 2 === 1 ? word.exec(text) : null;

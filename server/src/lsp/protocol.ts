@@ -20,6 +20,8 @@ export interface UnitRequest {
   files: string[];
   /** Its rules read the other units' models at its last lint: lint it with the project's files. */
   readsOthers?: boolean;
+  /** One of its files is open in the editor (typed in: a file on its own is linted padded). */
+  open?: boolean;
 }
 
 export interface LintRequest {

@@ -124,9 +124,11 @@ export class Scheduler {
           ...(project.settings.verify ? { verify: true } : {}),
           updates,
           projectFiles,
-          units: batch.map(({ unit }) =>
-            project.readsOthers.has(unit.key) ? { ...unit, readsOthers: true } : unit,
-          ),
+          units: batch.map(({ unit, open }) => ({
+            ...unit,
+            ...(project.readsOthers.has(unit.key) ? { readsOthers: true } : {}),
+            ...(open ? { open: true } : {}),
+          })),
         },
         (result) => {
           done.add(result.key);

@@ -54,12 +54,39 @@ export interface BuildOptions {
    * called on real SQL.
    */
   onInternalError?: (error: unknown, file: string, statement: SqlStatement) => void;
+  /**
+   * Called when a foreign key written without its columns took them from another table's primary
+   * key as it stood at the statement (what `patchSqlModel` must know to replay a table alone).
+   */
+  onPrimaryKeyLookup?: (target: string, statement: SqlStatement) => void;
 }
 
 export function buildSqlModel(files: readonly SqlModelInput[], options: BuildOptions = {}): SchemaModel {
   const builder = new SqlModelBuilder(options);
   for (const f of files) builder.applyFile(f.path, f.parsed);
   return builder.model;
+}
+
+/** A statement to apply again, with the search_path it ran with. */
+export interface ReplayedStatement {
+  stmt: SqlStatement;
+  searchPath: readonly string[];
+}
+
+/**
+ * Applies statements of one file to `model` (changed in place), each with its own search_path, as
+ * a build of the whole file applied them: for `patchSqlModel`, which builds one table again on a
+ * model that has everything else. The model's history gets an event per statement, appended.
+ */
+export function replaySqlStatements(
+  model: SchemaModel,
+  path: string,
+  parsed: ParsedSql,
+  statements: readonly ReplayedStatement[],
+  options: BuildOptions = {},
+): void {
+  const builder = new SqlModelBuilder(options, model);
+  builder.replay(path, parsed, statements);
 }
 
 /**
@@ -172,8 +199,21 @@ const TYPE_CACHE_MAX = 10_000;
 const plainTypes = new Map<string, Readonly<TypeFields>>();
 const catalogTypes = new Map<string, Readonly<TypeFields>>();
 
+/**
+ * What `typeFromNode` said of a TypeName node: a keystroke parses one statement again, and every
+ * other statement keeps its nodes, so each column's type is looked up, not worked out, after it.
+ */
+const typeOfNode = new WeakMap<PgNode, Readonly<TypeFields>>();
+
 /** The column type a TypeName node says (frozen: callers copy what they change). */
 export function typeFromNode(typeName: PgNode): Readonly<TypeFields> {
+  if (!typeName || typeof typeName !== 'object') return typeFromNodeContent(typeName);
+  let type = typeOfNode.get(typeName);
+  if (!type) typeOfNode.set(typeName, (type = typeFromNodeContent(typeName)));
+  return type;
+}
+
+function typeFromNodeContent(typeName: PgNode): Readonly<TypeFields> {
   const nameNodes: PgNode[] = Array.isArray(typeName?.names) ? (typeName.names as PgNode[]) : [];
   // Most columns: `text`, `pg_catalog.int8`, without modifiers or array bounds, looked up by name.
   if (typeName && typeName.typmods === undefined && typeName.arrayBounds === undefined) {
@@ -533,7 +573,6 @@ const CONSTRAINT_LABELS: Record<Constraint['kind'], string> = {
 };
 
 class SqlModelBuilder {
-  readonly model = emptyModel();
   private searchPath = ['public'];
   private file = '';
   private parsed!: ParsedSql;
@@ -552,24 +591,46 @@ class SqlModelBuilder {
   private triggerKeys: Set<string> | undefined;
   private policyKeys: Set<string> | undefined;
 
-  constructor(private readonly options: BuildOptions = {}) {}
+  readonly model: SchemaModel;
+
+  constructor(
+    private readonly options: BuildOptions = {},
+    model?: SchemaModel,
+  ) {
+    this.model = model ?? emptyModel();
+    if (model) {
+      // The names the model's constraints have, for `defaultConstraintName`'s quick "unused".
+      for (const t of model.tables.values()) for (const c of t.constraints) this.constraintNames.add(c.name);
+    }
+  }
+
+  replay(path: string, parsed: ParsedSql, statements: readonly ReplayedStatement[]): void {
+    this.file = path;
+    this.parsed = parsed;
+    for (const { stmt, searchPath } of statements) {
+      this.searchPath = searchPath as string[];
+      this.applyStatement(stmt);
+    }
+  }
 
   applyFile(path: string, parsed: ParsedSql): void {
     this.file = path;
     this.parsed = parsed;
     // Each file starts with the server's default search_path, as each migration runs in a session.
     this.searchPath = ['public'];
-    for (const stmt of parsed.statements) {
-      this.statement = stmt;
-      const n = stmt.node?.[stmt.kind] as PgNode | undefined;
-      if (!n || typeof n !== 'object') continue;
-      // As `guarded`, without a closure per statement.
-      try {
-        this.record(stmt.kind, n, stmt, false);
-        this.apply(stmt.kind, n, new StatementText(path, parsed, stmt));
-      } catch (e) {
-        this.options.onInternalError?.(e, this.file, stmt);
-      }
+    for (const stmt of parsed.statements) this.applyStatement(stmt);
+  }
+
+  /** Records and applies a statement of the current file (as `guarded`, without a closure per statement). */
+  private applyStatement(stmt: SqlStatement): void {
+    this.statement = stmt;
+    const n = stmt.node?.[stmt.kind] as PgNode | undefined;
+    if (!n || typeof n !== 'object') return;
+    try {
+      this.record(stmt.kind, n, stmt, false);
+      this.apply(stmt.kind, n, new StatementText(this.file, this.parsed, stmt));
+    } catch (e) {
+      this.options.onInternalError?.(e, this.file, stmt);
     }
   }
 
@@ -1359,6 +1420,7 @@ class SqlModelBuilder {
     let refColumns = strings(c.pk_attrs);
     if (refColumns.length === 0 && refTable) {
       refColumns = [...(refTable.constraints.find((k) => k.kind === 'primary key')?.columns ?? [])];
+      if (refTable !== table) this.options.onPrimaryKeyLookup?.(tableKey(target), this.statement);
     }
     constraint.references = { table: target, columns: refColumns };
     const del = FK_ACTIONS[c.fk_del_action as string] ?? 'no action';

@@ -92,6 +92,13 @@ export function parseSql(text: string): ParsedSql {
 /** The splitter's segments of a parse (what a reparse of its next version compares with). */
 const segmentsOf = new WeakMap<ParsedSql, Segment[]>();
 
+/** How the parse's text splits into statements (what psql sends one by one), with their `;`. */
+export function segmentsOfParse(parsed: ParsedSql): readonly Segment[] {
+  let segments = segmentsOf.get(parsed);
+  if (!segments) segmentsOf.set(parsed, (segments = splitStatements(parsed.text).segments));
+  return segments;
+}
+
 /** A file split into segments (given, or split here), with the text the parser sees, and no statement parsed yet. */
 function emptyParse(
   text: string,

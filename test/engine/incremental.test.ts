@@ -1,0 +1,289 @@
+/**
+ * A keystroke in a file linted on its own patches the previous model (`patchSqlModel`) instead of
+ * building the file again, on a padded text (`PaddedText`) that keeps the other statements where
+ * they were. It must report exactly what a cold lint of the file reports, after any edit: where it
+ * patches (typing in a table's statements) and where it must not (whatever makes that table's
+ * statements act differently when replayed alone).
+ */
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { generateSchema } from '../../bench/generate-schema';
+import type { Finding } from '../../server/src/engine/findings';
+import { lintProject, ParseCache } from '../../server/src/engine/lint';
+import { incrementalStats } from '../../server/src/engine/model/incremental';
+import type { SchemaModel } from '../../server/src/engine/model/schema';
+import { PaddedText, paddedText } from '../../server/src/engine/padded';
+import { splitStatements } from '../../server/src/engine/parse/split';
+import { loadSqlParser } from '../../server/src/engine/parse/sql';
+import { LineIndex } from '../../server/src/engine/text';
+import { tableCards } from '../../server/src/lsp/analyze';
+import { CORPUS, prng } from '../support/corpus';
+
+before(async () => {
+  await loadSqlParser();
+});
+
+const PATH = 'schema.sql';
+
+/** A file typed in, keystroke after keystroke, as the language server lints it. */
+class Typing {
+  private readonly parses = new ParseCache();
+  private readonly pad = new PaddedText();
+  /** The ways the models of the keystrokes so far were made. */
+  readonly ways: ('patched' | 'unchanged' | 'rebuilt')[] = [];
+
+  async lint(text: string): Promise<{ findings: Finding[]; model: SchemaModel; padded: string }> {
+    const before = { ...incrementalStats };
+    const padded = await paddedText(this.pad, PATH, text, this.parses);
+    const result = await lintProject([{ path: PATH, text: padded }], {
+      parseCache: this.parses,
+      keepModels: true,
+    });
+    for (const way of ['patched', 'unchanged', 'rebuilt'] as const) {
+      if (incrementalStats[way] !== before[way]) this.ways.push(way);
+    }
+    const model = [...result.models.values()][0];
+    return { findings: result.findings.map((f) => this.pad.findingToFile(f, PATH)), model, padded };
+  }
+
+  count(way: 'patched' | 'unchanged' | 'rebuilt'): number {
+    return this.ways.filter((w) => w === way).length;
+  }
+}
+
+/** What a model says, as the hover's table cards show it (with lines, which pads never change). */
+function summary(model: SchemaModel, text: string): unknown {
+  const lines = new LineIndex(text);
+  return {
+    cards: tableCards(model, { loc: (r) => ({ file: r.file, line: lines.position(r.start).line }) }, true),
+    history: model.history?.map((e) => e.kind),
+    schemas: [...model.schemas].sort(),
+  };
+}
+
+/** Lints `text` cold and through `typing`: the same findings, and the same model. */
+async function same(typing: Typing, text: string, label: string): Promise<void> {
+  const warm = await typing.lint(text);
+  const cold = await lintProject([{ path: PATH, text }]);
+  assert.deepEqual(warm.findings, cold.findings, `${label}: findings`);
+  const coldModel = [...cold.models.values()][0];
+  assert.deepEqual(summary(warm.model, warm.padded), summary(coldModel, text), `${label}: model`);
+}
+
+/** `text` with `insert` typed after the first occurrence of `after`. */
+function typeAfter(text: string, after: string, insert: string): string {
+  const at = text.indexOf(after);
+  assert.ok(at >= 0, `no ${after}`);
+  return text.slice(0, at + after.length) + insert + text.slice(at + after.length);
+}
+
+const SCHEMA = `CREATE TABLE tenants (
+  id uuid PRIMARY KEY,
+  name text NOT NULL
+);
+CREATE TABLE invoices (
+  id uuid PRIMARY KEY,
+  tenant_id uuid NOT NULL REFERENCES tenants (id),
+  customer_id uuid,
+  amount float8,
+  status text,
+  deleted_at timestamptz,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX invoices_tenant_idx ON invoices (tenant_id, status);
+COMMENT ON TABLE invoices IS 'Invoices sent to customers';
+ALTER TABLE invoices ENABLE ROW LEVEL SECURITY;
+CREATE POLICY invoices_tenant ON invoices USING (tenant_id = current_setting('app.tenant')::uuid);
+CREATE TABLE payments (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  invoice_id uuid REFERENCES invoices,
+  paid_at timestamp
+);
+`;
+
+describe('patchSqlModel', () => {
+  test('typing in a table patches the model, and it says what a cold lint says', async () => {
+    const typing = new Typing();
+    await same(typing, SCHEMA, 'start');
+    let text = SCHEMA;
+    const steps: [string, string][] = [
+      ['customer_id', 'x'], // a column's name
+      ['amount float8', '\n'], // a line break inside the table
+      ['status text', ' NOT NULL'], // a constraint
+      ['ON invoices (tenant_id, status', ', deleted_at'], // an index
+      ["'Invoices sent", ' out'], // a comment's text
+      ['USING (tenant_id', ' '], // a policy
+      ['paid_at timestamp', 'tz'], // the last table
+    ];
+    for (const [after, insert] of steps) {
+      text = typeAfter(text, after, insert);
+      await same(typing, text, `typed ${JSON.stringify(insert)} after ${after}`);
+    }
+    // And back, one keystroke at a time.
+    for (const [after, insert] of [...steps].reverse()) {
+      const at = text.indexOf(after) + after.length;
+      text = text.slice(0, at) + text.slice(at + insert.length);
+      await same(typing, text, `deleted ${JSON.stringify(insert)} after ${after}`);
+    }
+    assert.equal(text, SCHEMA);
+    assert.ok(typing.count('patched') >= 12, `patched ${typing.count('patched')} of ${typing.ways.length}`);
+  });
+
+  /**
+   * Each case: a schema, and a keystroke that replaying the edited table alone would get wrong.
+   * The model is built again, and the findings are a cold lint's.
+   */
+  const guarded: { name: string; text: string; after: string; insert: string }[] = [
+    {
+      name: 'a foreign key without columns to a table created after it',
+      text: 'CREATE TABLE a (id int PRIMARY KEY, b_id int REFERENCES b);\nCREATE TABLE b (id int PRIMARY KEY);\n',
+      after: 'CREATE TABLE a (id',
+      insert: 'x',
+    },
+    {
+      name: "a changed primary key that another table's foreign key took without columns",
+      text: 'CREATE TABLE p (id int PRIMARY KEY, code int);\nCREATE TABLE c (p_id int REFERENCES p);\n',
+      after: 'CREATE TABLE p (id int PRIMARY KEY, code int',
+      insert: ' PRIMARY KEY',
+    },
+    {
+      name: 'a constraint name another table got numbered for',
+      text: 'CREATE TABLE t (x_y int CHECK (x_y > 0));\nCREATE TABLE t_x (y int CHECK (y > 0));\n',
+      after: 'CREATE TABLE t (x_y',
+      insert: 'z',
+    },
+    {
+      name: "an index named as another table's",
+      text: 'CREATE TABLE a (x int);\nCREATE TABLE b (y int);\nCREATE INDEX i ON a (x);\nCREATE INDEX i ON b (y);\n',
+      after: 'CREATE INDEX i ON a (x',
+      insert: 'x',
+    },
+    {
+      name: 'a file that drops a table',
+      text: 'CREATE TABLE a (x int);\nCREATE TABLE b (y int);\nDROP TABLE b;\n',
+      after: 'CREATE TABLE a (x',
+      insert: 'x',
+    },
+    {
+      name: 'a file that renames a table',
+      text: 'CREATE TABLE a (x int);\nALTER TABLE a RENAME TO b;\nCREATE INDEX ON b (x);\n',
+      after: 'CREATE INDEX ON b (x',
+      insert: 'x',
+    },
+    {
+      name: 'names found by a search_path of two schemas',
+      text: 'CREATE SCHEMA app;\nSET search_path = app, public;\nCREATE TABLE a (x int);\nCREATE INDEX ON a (x);\n',
+      after: 'CREATE INDEX ON a (x',
+      insert: 'x',
+    },
+    {
+      name: "a partitioned table's column (its partitions have it too)",
+      text: "CREATE TABLE m (at date, note text) PARTITION BY RANGE (at);\nCREATE TABLE m1 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n",
+      after: 'CREATE TABLE m (at date, note',
+      insert: 's',
+    },
+    {
+      name: 'a foreign key without columns to a table whose primary key comes later',
+      text: 'CREATE TABLE b (id int);\nCREATE TABLE a (b_id int REFERENCES b);\nALTER TABLE b ADD PRIMARY KEY (id);\n',
+      after: 'CREATE TABLE a (b_id',
+      insert: 'x',
+    },
+  ];
+  for (const c of guarded) {
+    test(`builds the model again for ${c.name}`, async () => {
+      const typing = new Typing();
+      await same(typing, c.text, 'start');
+      const edited = typeAfter(c.text, c.after, c.insert);
+      await same(typing, edited, 'typed');
+      await same(typing, c.text, 'deleted');
+      assert.equal(typing.count('patched'), 0, typing.ways.join(', '));
+    });
+  }
+
+  test('a keystroke that leaves every statement as it was keeps the model', async () => {
+    const typing = new Typing();
+    const text = `${SCHEMA}-- the end\n`;
+    await same(typing, text, 'start');
+    await same(typing, `${text}-- more\n`, 'a comment after the last statement');
+    assert.deepEqual(typing.ways.slice(1), ['unchanged']);
+  });
+});
+
+/** Random keystrokes, mostly where the last one was, as a user types. */
+async function randomTyping(name: string, start: string, seed: number, edits: number): Promise<Typing> {
+  const random = prng(seed);
+  const typing = new Typing();
+  let text = start;
+  let at = 0;
+  const moveTo = () => {
+    // The end of a name somewhere (a snake_case one, not a keyword): where typing goes on without
+    // breaking the statement.
+    const m = /\b[a-z][a-z0-9]*_[a-z0-9_]*/g;
+    m.lastIndex = Math.floor(random() * text.length);
+    const w = m.exec(text);
+    at = w ? w.index + w[0].length : text.length;
+  };
+  moveTo();
+  for (let k = 0; k < edits; k++) {
+    if (random() < 0.12) moveTo();
+    const r = random();
+    if (r < 0.5) text = text.slice(0, at) + 'xyz_'[Math.floor(random() * 4)] + text.slice(at++);
+    else if (r < 0.75 && at > 0) text = text.slice(0, --at) + text.slice(at + 1);
+    else if (r < 0.85) text = text.slice(0, at) + '\n' + text.slice(at++);
+    else if (r < 0.93) text = text.slice(0, at) + ' ' + text.slice(at++);
+    else text = text.slice(0, at) + "();,'"[Math.floor(random() * 5)] + text.slice(at++);
+    await same(typing, text, `${name}, keystroke ${k + 1}`);
+  }
+  return typing;
+}
+
+/** A generated schema of about `chars` characters, cut after a statement. */
+function generated(chars: number, seed: number): string {
+  const text = generateSchema(chars, seed);
+  const segments = splitStatements(text).segments.filter((s) => s.semicolon >= 0);
+  return text.slice(0, segments[segments.length - 1].semicolon + 1) + '\n';
+}
+
+describe('typing, at random', () => {
+  test("in columns' names of a generated schema: every keystroke patched, and what a cold lint says", async () => {
+    const random = prng(3);
+    let text = generated(120_000, 3);
+    const typing = new Typing();
+    await same(typing, text, 'start');
+    // Column definitions: a name at the start of a line of a CREATE TABLE.
+    const names = [...text.matchAll(/(?<=\n {4})[a-z][a-z0-9]*_[a-z0-9_]*(?= )/g)];
+    for (let n = 0; n < 6; n++) {
+      const name = names[Math.floor(random() * names.length)];
+      const at = name.index + name[0].length;
+      for (const [i, letter] of [...'abc'].entries()) {
+        text = text.slice(0, at + i) + letter + text.slice(at + i);
+        await same(typing, text, `typed ${letter} after ${name[0]}`);
+      }
+      for (let i = 3; i > 0; i--) {
+        text = text.slice(0, at + i - 1) + text.slice(at + i);
+        await same(typing, text, `deleted after ${name[0]}`);
+      }
+    }
+    assert.deepEqual(typing.ways.slice(1), Array(36).fill('patched'));
+  });
+
+  test('in a generated schema: what a cold lint says', async () => {
+    const typing = await randomTyping('generated', generated(120_000, 7), 7, 60);
+    assert.ok(typing.count('patched') > 0, typing.ways.join(', '));
+  });
+
+  test('in real schemas and migrations: what a cold lint says', async () => {
+    const files = [
+      'supabase-auth/migrations/00_init_auth_schema.up.sql',
+      'temporal/schema/postgresql/v12/temporal/schema.sql',
+      'lemmy/migrations/2019-02-27-170003_create_community/up.sql',
+    ];
+    let patched = 0;
+    for (const [n, path] of files.entries()) {
+      const typing = await randomTyping(path, readFileSync(`${CORPUS}/${path}`, 'utf8'), n + 1, 25);
+      patched += typing.count('patched');
+    }
+    assert.ok(patched > 0, 'no keystroke patched a model');
+  });
+});

@@ -124,6 +124,18 @@ describe('Analyzer', () => {
       text = text.slice(0, at) + '\n' + text.slice(at);
     }
     assert.ok(incrementalStats.patched - patched >= 15, `${incrementalStats.patched - patched} patched`);
+
+    // Closed and edited, then opened again and typed in: its own text's findings each time.
+    const closed = text.replace(/\n {4}([a-z][a-z0-9]*_[a-z0-9_]*) /, '\n    $1_closed ');
+    for (const [open, typed] of [
+      [false, closed],
+      [true, closed],
+      [true, closed.replace('_closed ', '_closedx ')],
+    ] as const) {
+      const warm = await lint(analyzer, [{ path: 'schema.sql', text: typed }], ['schema.sql'], open);
+      const cold = await lintProject([{ path: 'schema.sql', text: typed }]);
+      assert.deepEqual(without(warm.findings), without(cold.findings), `open: ${open}`);
+    }
   });
 
   test("a large unit's table cards come after its findings, from its latest lint", async () => {

@@ -215,6 +215,9 @@ export class Analyzer {
           pad = padded.get(path);
           if (!pad) padded.set(path, (pad = new PaddedText()));
           files[0] = { path, text: await paddedText(pad, path, files[0].text, parses) };
+        } else if (unit.files.length === 1) {
+          // Closed: its text is linted as it is, and padded afresh when it is opened again.
+          padded.delete(unit.files[0]);
         }
         if (this.faults.exits.some((m) => files.some((f) => f.text.includes(m)))) this.onExitFault();
         const options = {

@@ -67,6 +67,20 @@ export function buildSqlModel(files: readonly SqlModelInput[], options: BuildOpt
   return builder.model;
 }
 
+/**
+ * Models whose build found a name taken as it went: a table created again or skipped (IF NOT
+ * EXISTS), an index name set twice or skipped, a primary key replaced, a name PostgreSQL would
+ * number because another object had it. What a statement did then depends on what stood at that
+ * moment, which the finished model no longer says: `patchSqlModel` leaves such a file to a full
+ * build.
+ */
+const clashedModels = new WeakSet<SchemaModel>();
+
+/** Whether building `model` found a name taken (see `clashedModels`). */
+export function nameClashed(model: SchemaModel): boolean {
+  return clashedModels.has(model);
+}
+
 /** A statement to apply again, with the search_path it ran with. */
 export interface ReplayedStatement {
   stmt: SqlStatement;
@@ -621,6 +635,17 @@ class SqlModelBuilder {
     for (const stmt of parsed.statements) this.applyStatement(stmt);
   }
 
+  /** Notes that the build found a name taken (see `clashedModels`). */
+  private clashed(): void {
+    clashedModels.add(this.model);
+  }
+
+  /** `taken`, noting a taken name. */
+  private taken(taken: boolean): boolean {
+    if (taken) this.clashed();
+    return taken;
+  }
+
   /** Records and applies a statement of the current file (as `guarded`, without a closure per statement). */
   private applyStatement(stmt: SqlStatement): void {
     this.statement = stmt;
@@ -896,7 +921,7 @@ class SqlModelBuilder {
     if (!n.relation?.relname) return;
     const q = this.qualify(n.relation);
     const k = key(q.schema, q.name);
-    if (n.if_not_exists && this.model.tables.has(k)) return;
+    if (n.if_not_exists && this.model.tables.has(k)) return this.clashed();
     const parents: QualifiedName[] = (n.inhRelations ?? []).flatMap((r: PgNode) =>
       r.RangeVar?.relname ? [this.resolve(r.RangeVar)] : [],
     );
@@ -931,7 +956,10 @@ class SqlModelBuilder {
     }
     // Created again (PostgreSQL would refuse): the new definition wins, without the old one's indexes,
     // policies and triggers; what other tables say about it stays.
-    if (this.model.tables.has(k)) this.forgetTable(k);
+    if (this.model.tables.has(k)) {
+      this.clashed();
+      this.forgetTable(k);
+    }
     this.model.schemas.add(q.schema);
     this.model.tables.set(k, table);
     for (const p of parents) this.parents.add(tableKey(p));
@@ -1319,6 +1347,7 @@ class SqlModelBuilder {
       // A table has one primary key (PostgreSQL refuses a second): the new one replaces it.
       const old = table.constraints.find((k) => k.kind === 'primary key');
       if (old) {
+        this.clashed();
         for (const pk of table.constraints.filter((k) => k.kind === 'primary key')) {
           this.dropConstraint(table, pk.name);
         }
@@ -1404,6 +1433,7 @@ class SqlModelBuilder {
     const predicate = like?.predicateNode ?? (c?.where_clause as PgNode | undefined);
     if (predicate) index.predicateNode = predicate;
     if (like?.predicateNode) lazy(index, 'predicateText', () => like.predicateText);
+    if (this.model.indexes.has(key(table.schema, constraint.name))) this.clashed();
     this.model.indexes.set(key(table.schema, constraint.name), index);
   }
 
@@ -1463,18 +1493,16 @@ class SqlModelBuilder {
     };
     const indexBacked = kind === 'primary key' || kind === 'unique' || kind === 'exclude';
     const k = (name: string) => key(schema, name);
-    return constraintNameFor(
-      table.name,
-      kind,
-      columns,
-      (name) =>
+    return constraintNameFor(table.name, kind, columns, (name) =>
+      this.taken(
         table.constraints.some((c) => c.name === name) ||
-        inSchema(name) ||
-        (indexBacked &&
-          (this.model.indexes.has(k(name)) ||
-            this.model.tables.has(k(name)) ||
-            this.model.views.has(k(name)) ||
-            this.model.sequences.has(k(name)))),
+          inSchema(name) ||
+          (indexBacked &&
+            (this.model.indexes.has(k(name)) ||
+              this.model.tables.has(k(name)) ||
+              this.model.views.has(k(name)) ||
+              this.model.sequences.has(k(name)))),
+      ),
     );
   }
 
@@ -1747,7 +1775,7 @@ class SqlModelBuilder {
         params.map((e) => e.indexcolname ?? e.name ?? expressionColumnName(e.expr) ?? 'expr'),
       );
     const k = key(target.schema, name);
-    if (n.if_not_exists && this.model.indexes.has(k)) return;
+    if (n.if_not_exists && this.model.indexes.has(k)) return this.clashed();
     const index: Index = {
       schema: target.schema,
       name,
@@ -1765,6 +1793,7 @@ class SqlModelBuilder {
       const whereAt = this.offset(st, minLocation(n.whereClause));
       lazy(index, 'predicateText', () => st.textAfterKeyword('WHERE', whereAt));
     }
+    if (this.model.indexes.has(k)) this.clashed();
     this.model.indexes.set(k, index);
     table?.statements.push(st.range);
   }
@@ -1780,7 +1809,9 @@ class SqlModelBuilder {
     }
     const addition = truncateName(names.join('_'));
     const taken = (name: string) =>
-      this.model.indexes.has(key(table.schema, name)) || this.model.tables.has(key(table.schema, name));
+      this.taken(
+        this.model.indexes.has(key(table.schema, name)) || this.model.tables.has(key(table.schema, name)),
+      );
     let name = makeObjectName(table.name, addition, 'idx');
     for (let i = 1; taken(name) && i < 10000; i++) name = makeObjectName(table.name, addition, `idx${i}`);
     return name;

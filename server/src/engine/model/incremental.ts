@@ -23,7 +23,7 @@
  * - Order: indexes, policies and triggers stay in the order of the statements that made them.
  */
 import type { ParsedSql, PgNode, SqlStatement } from '../parse/sql';
-import { replaySqlStatements, searchOrder, strings, type ReplayedStatement } from './build-sql';
+import { nameClashed, replaySqlStatements, searchOrder, strings, type ReplayedStatement } from './build-sql';
 import {
   key,
   tableKey,
@@ -171,31 +171,33 @@ function listName(names: string[]): WrittenName | undefined {
     : { name: names[0] };
 }
 
-/** Every `conname` and `idxname` in a node, and the targets of its foreign keys. */
-function namesAndTargets(node: unknown, names: string[], refs: WrittenName[]): void {
-  if (Array.isArray(node)) {
-    for (const x of node) namesAndTargets(x, names, refs);
-    return;
-  }
-  if (!node || typeof node !== 'object') return;
+/**
+ * Every `conname` and `idxname` in a node, and the targets of its foreign keys; false for a
+ * constraint made of an existing index (`USING INDEX`): that index may be another table's.
+ */
+function namesAndTargets(node: unknown, names: string[], refs: WrittenName[]): boolean {
+  if (Array.isArray(node)) return node.every((x) => namesAndTargets(x, names, refs));
+  if (!node || typeof node !== 'object') return true;
   const n = node as PgNode;
   if (typeof n.conname === 'string') names.push(n.conname);
   if (typeof n.idxname === 'string') names.push(n.idxname);
+  if (n.indexname) return false;
   if (n.contype === 'CONSTR_FOREIGN') {
     const target = rangeVar(n.pktable);
     if (target) refs.push(target);
   }
   for (const k in n) {
     const v = n[k];
-    if (v && typeof v === 'object') namesAndTargets(v, names, refs);
+    if (v && typeof v === 'object' && !namesAndTargets(v, names, refs)) return false;
   }
+  return true;
 }
 
 function island(target: WrittenName | undefined, node: PgNode, extraRefs: WrittenName[] = []): Role {
   if (!target) return { kind: 'global' };
   const names: string[] = [];
   const refs: WrittenName[] = [...extraRefs];
-  namesAndTargets(node, names, refs);
+  if (!namesAndTargets(node, names, refs)) return { kind: 'global' };
   return { kind: 'island', target, refs, names };
 }
 
@@ -335,6 +337,8 @@ function startSession(model: SchemaModel, parsed: ParsedSql, target: string): Se
     if (tableKey(idx.table) !== target) others.add(key(idx.schema, idx.name));
   for (const v of model.views.values()) others.add(key(v.schema, v.name));
   for (const s of model.sequences.values()) others.add(key(s.schema, s.name));
+  // A temporary function would be found first by a trigger replayed before it was created.
+  for (const k of model.functions.keys()) if (k.startsWith('pg_temp.')) return undefined;
   const otherBases = new Set<string>();
   for (const o of others) {
     const base = o.replace(STRIP_DIGITS, '');
@@ -350,7 +354,7 @@ function startSession(model: SchemaModel, parsed: ParsedSql, target: string): Se
 function clashes(schema: string, names: readonly string[], session: Session): boolean {
   for (const name of names) {
     // Near PostgreSQL's 63-byte limit, a numbered name is a shortened one: not worth working out.
-    if (name.length >= 56) return true;
+    if (Buffer.byteLength(name) >= 56) return true;
     const n = key(schema, name);
     if (session.others.has(n) || session.otherBases.has(n)) return true;
     const base = n.replace(STRIP_DIGITS, '');
@@ -392,7 +396,7 @@ export function patchSqlModel(memo: ModelMemo, next: ParsedSql, path: string): S
   const { model, parsed } = memo;
   const before = parsed.statements;
   const after = next.statements;
-  if (before.length !== after.length || !model.history) return undefined;
+  if (before.length !== after.length || !model.history || nameClashed(model)) return undefined;
   let changed = -1;
   for (let j = 0; j < after.length; j++) {
     if (before[j] === after[j]) continue;
@@ -405,6 +409,8 @@ export function patchSqlModel(memo: ModelMemo, next: ParsedSql, path: string): S
   }
   const oldStmt = before[changed];
   const newStmt = after[changed];
+  // The same kind of statement: where the table is created (its place among the tables) stays.
+  if (oldStmt.kind !== newStmt.kind) return undefined;
   const history = model.history;
   let session = memo.session;
   const eventIndex = session?.statements.indexOf(changed) ?? -1;
@@ -450,7 +456,7 @@ export function patchSqlModel(memo: ModelMemo, next: ParsedSql, path: string): S
     },
     onPrimaryKeyLookup: (t, stmt) => lookups.push({ target: t, stmt }),
   });
-  if (failed || base.history!.length !== statements.length) return undefined;
+  if (failed || base.history!.length !== statements.length || nameClashed(base)) return undefined;
 
   // Foreign keys without columns: the table they name had its primary key before them.
   // (A table without a primary key never had one: nothing in the file drops one.)

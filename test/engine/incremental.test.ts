@@ -9,6 +9,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { generateSchema } from '../../bench/generate-schema';
+import { DEFAULT_CONFIG, type ResolvedConfig } from '../../server/src/engine/config/config';
 import type { Finding } from '../../server/src/engine/findings';
 import { lintProject, ParseCache } from '../../server/src/engine/lint';
 import { incrementalStats } from '../../server/src/engine/model/incremental';
@@ -33,18 +34,24 @@ class Typing {
   /** The ways the models of the keystrokes so far were made. */
   readonly ways: ('patched' | 'unchanged' | 'rebuilt')[] = [];
 
-  async lint(text: string): Promise<{ findings: Finding[]; model: SchemaModel; padded: string }> {
+  constructor(readonly path = PATH) {}
+
+  async lint(
+    text: string,
+    config?: ResolvedConfig,
+  ): Promise<{ findings: Finding[]; model: SchemaModel; padded: string }> {
     const before = { ...incrementalStats };
-    const padded = await paddedText(this.pad, PATH, text, this.parses);
-    const result = await lintProject([{ path: PATH, text: padded }], {
+    const padded = await paddedText(this.pad, this.path, text, this.parses);
+    const result = await lintProject([{ path: this.path, text: padded }], {
       parseCache: this.parses,
       keepModels: true,
+      ...(config ? { config } : {}),
     });
     for (const way of ['patched', 'unchanged', 'rebuilt'] as const) {
       if (incrementalStats[way] !== before[way]) this.ways.push(way);
     }
     const model = [...result.models.values()][0];
-    return { findings: result.findings.map((f) => this.pad.findingToFile(f, PATH)), model, padded };
+    return { findings: result.findings.map((f) => this.pad.findingToFile(f, this.path)), model, padded };
   }
 
   count(way: 'patched' | 'unchanged' | 'rebuilt'): number {
@@ -63,9 +70,9 @@ function summary(model: SchemaModel, text: string): unknown {
 }
 
 /** Lints `text` cold and through `typing`: the same findings, and the same model. */
-async function same(typing: Typing, text: string, label: string): Promise<void> {
-  const warm = await typing.lint(text);
-  const cold = await lintProject([{ path: PATH, text }]);
+async function same(typing: Typing, text: string, label: string, config?: ResolvedConfig): Promise<void> {
+  const warm = await typing.lint(text, config);
+  const cold = await lintProject([{ path: typing.path, text }], config ? { config } : {});
   assert.deepEqual(warm.findings, cold.findings, `${label}: findings`);
   const coldModel = [...cold.models.values()][0];
   assert.deepEqual(summary(warm.model, warm.padded), summary(coldModel, text), `${label}: model`);
@@ -277,6 +284,41 @@ describe('patchSqlModel', () => {
       assert.notEqual(typing.ways[last], 'patched', typing.ways.join(', '));
     });
   }
+
+  test("a migration's kept model, and what the tool does with the file as it is now", async () => {
+    // A comment that tells Flyway to run the file outside a transaction, typed after the last
+    // statement: no statement changes, the model is kept, the transaction is the new text's.
+    const typing = new Typing('db/migration/V1__init.sql');
+    const text = 'CREATE TABLE t (a int);\nCREATE INDEX CONCURRENTLY i ON t (a);\n';
+    await same(typing, text, 'start');
+    const comment = '-- flyway:executeInTransaction=false\n';
+    for (let i = 1; i <= comment.length; i += 7) await same(typing, text + comment.slice(0, i), `typed ${i}`);
+    await same(typing, text + comment, 'typed');
+    await same(typing, text, 'deleted');
+    assert.ok(typing.count('unchanged') > 0, typing.ways.join(', '));
+    // The same text, another tool: its transaction, not the last lint's.
+    const supabase = new Typing('db/migration/20240101000000_init.sql');
+    await same(supabase, text, 'numbered');
+    const config: ResolvedConfig = {
+      ...DEFAULT_CONFIG,
+      migrations: [{ path: 'db/migration', tool: 'supabase' }],
+    };
+    await same(supabase, text, 'configured as supabase', config);
+  });
+
+  test('text a fix copies from a statement has no pad in it', async () => {
+    // golang-migrate: a down migration made for an up migration says what it cannot reverse.
+    const typing = new Typing('migrations/1_init.up.sql');
+    const text = 'CREATE TABLE t (a int);\nUPDATE t SET a = 1;\n';
+    await same(typing, text, 'start');
+    await same(typing, typeAfter(text, 'SET a = 1', '0'), 'typed');
+    const { findings } = await typing.lint(text);
+    const created = findings.flatMap((f) => f.fixes.flatMap((x) => x.createFiles ?? []));
+    assert.ok(
+      created.some((c) => c.text.includes('UPDATE t SET a = 1;')),
+      JSON.stringify(created),
+    );
+  });
 
   test('a keystroke that leaves every statement as it was keeps the model', async () => {
     const typing = new Typing();

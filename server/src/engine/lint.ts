@@ -211,8 +211,8 @@ export async function lintProject(
       options.keepModels && single && groupFilesParsed[0].parsed === parsed.get(path)
         ? options.parseCache?.models
         : undefined;
-    // A file no longer linted that way (closed in the editor) lets its model go.
-    if (!memos && single) options.parseCache?.models.delete(path);
+    // A file no longer linted that way (closed in the editor, or with other files) lets its model go.
+    if (!memos) for (const f of group.files) options.parseCache?.models.delete(f);
     const memo = memos?.get(path);
     if (memo) {
       const p = groupFilesParsed[0].parsed;

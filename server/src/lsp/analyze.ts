@@ -215,9 +215,10 @@ export class Analyzer {
           pad = padded.get(path);
           if (!pad) padded.set(path, (pad = new PaddedText()));
           files[0] = { path, text: await paddedText(pad, path, files[0].text, parses) };
-        } else if (unit.files.length === 1) {
-          // Closed: its text is linted as it is, and padded afresh when it is opened again.
-          padded.delete(unit.files[0]);
+        } else {
+          // Closed, or with other files: its text is linted as it is, and padded afresh when it is
+          // open on its own again.
+          for (const path of unit.files) padded.delete(path);
         }
         if (this.faults.exits.some((m) => files.some((f) => f.text.includes(m)))) this.onExitFault();
         const options = {
@@ -242,7 +243,8 @@ export class Analyzer {
           result = await withProject();
         }
         usedOtherUnits = result.usedOtherModels;
-        const chars = files.reduce((n, f) => n + f.text.length, 0);
+        // (The file's own size: a padded text is longer.)
+        const chars = unit.files.reduce((n, path) => n + (texts.get(path)?.length ?? 0), 0);
         if (!this.warmedUp && !usedOtherUnits && chars >= WARM_UP_CHARS) {
           this.warmedUp = true;
           this.warm = { project: request.project, files, parses, options, left: WARM_UP_LINTS, ms: 0 };

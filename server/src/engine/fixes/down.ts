@@ -1187,8 +1187,10 @@ function todoLine(event: StatementEvent): string {
   return `-- TODO: reverse by hand: ${firstLine(event)}`;
 }
 
+/** The statement's first line (its `;` right after its last token: what lies between is not copied). */
 function firstLine(event: StatementEvent): string {
-  const text = event.parsed.text.slice(event.stmt.start, event.stmt.endWithTerminator);
+  const { stmt } = event;
+  const text = event.parsed.text.slice(stmt.start, stmt.end) + (stmt.endWithTerminator > stmt.end ? ';' : '');
   const line = text.split('\n')[0].trim();
   return line.length > 120 ? `${line.slice(0, 117)}…` : line;
 }

@@ -27,7 +27,12 @@ export interface MigrationStep extends StatementEvent {
 const BEGIN = new Set(['TRANS_STMT_BEGIN', 'TRANS_STMT_START']);
 const END = new Set(['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_PREPARE']);
 
-const cache = new WeakMap<object, MigrationStep[]>();
+/**
+ * By group (one per lint), with the history they were made of: a model can be kept from one lint
+ * to the next (`LintOptions.keepModels`), and what the tool does with a file (its transaction, a
+ * settings file, a comment that switches it) is the group's.
+ */
+const cache = new WeakMap<FileGroup, { history: readonly StatementEvent[]; steps: MigrationStep[] }>();
 
 /**
  * The steps of the group's SQL files, in order. Empty for a Prisma schema (its migrations are a
@@ -36,8 +41,8 @@ const cache = new WeakMap<object, MigrationStep[]>();
 export function migrationSteps(context: RuleContext): MigrationStep[] {
   const history = context.model.history;
   if (!history || (context.group.language ?? 'sql') !== 'sql') return [];
-  const cached = cache.get(history);
-  if (cached) return cached;
+  const cached = cache.get(context.group);
+  if (cached?.history === history) return cached.steps;
   const steps: MigrationStep[] = [];
   let file = '';
   let explicit = false;
@@ -69,7 +74,7 @@ export function migrationSteps(context: RuleContext): MigrationStep[] {
     if (migration) step.migration = migration;
     steps.push(step);
   }
-  cache.set(history, steps);
+  cache.set(context.group, { history, steps });
   return steps;
 }
 

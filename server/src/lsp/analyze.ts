@@ -351,16 +351,28 @@ export class Analyzer {
 
 /**
  * `text` with a keystroke typed a little after its middle: a line break when `n` is even, otherwise
- * a letter at the end of a word a little further (which changes a statement). The same two places
- * for every `n`.
+ * a letter at the end of a word (which changes a statement). The same two places for every `n`:
+ * where a user types most, the name at the start of an indented line (a column's), when there is
+ * one in the next lines.
  */
 export function typedNearMiddle(text: string, n: number): string {
-  const line = text.indexOf('\n', Math.floor(text.length / 2) + 101 * (n % 2)) + 1;
-  const word = /[A-Za-z_]+\b/g;
-  word.lastIndex = line;
-  const m = n % 2 === 1 ? word.exec(text) : null;
-  const at = m ? m.index + m[0].length : line;
-  return `${text.slice(0, at)}${m ? 'x' : '\n'}${text.slice(at)}`;
+  const from = text.indexOf('\n', Math.floor(text.length / 2)) + 1;
+  const indented = /\n([ \t]+)([A-Za-z_][A-Za-z0-9_]*)[ \t]/g;
+  indented.lastIndex = Math.max(0, from - 1);
+  const column = indented.exec(text);
+  const near = column && column.index - from < 20_000 ? column : null;
+  const line = near ? near.index + 1 : text.indexOf('\n', from + 101 * (n % 2)) + 1;
+  if (n % 2 === 0) return `${text.slice(0, line)}\n${text.slice(line)}`;
+  let at: number;
+  if (near) at = near.index + 1 + near[1].length + near[2].length;
+  else {
+    const word = /[A-Za-z_]+\b/g;
+    word.lastIndex = line;
+    const m = word.exec(text);
+    if (!m) return `${text.slice(0, line)}\n${text.slice(line)}`;
+    at = m.index + m[0].length;
+  }
+  return `${text.slice(0, at)}x${text.slice(at)}`;
 }
 
 export function internalError(file: string, message: string): Finding {

@@ -29,32 +29,37 @@ let idleTimer: NodeJS.Timeout | undefined;
 /**
  * Does idle work, one piece at a time, while no request waits: the waiting table cards, one unit
  * at a time, then the warm-up lints. An edit that comes meanwhile is linted first (its unit's cards
- * are then made from its new model); one that comes during a piece waits for that piece only.
+ * are then made from its new model); one that comes during a piece waits for that piece only. The
+ * quiet time is waited for before the first piece after a request; the next pieces follow at once
+ * (a message that came meanwhile is taken first), so the warm-up is over before typing starts.
  */
-function scheduleIdle(): void {
+function scheduleIdle(next = false): void {
   if (idleTimer) clearTimeout(idleTimer);
   idleTimer = undefined;
   if (waiting > 0 || !(analyzer.hasPendingCards || analyzer.wantsWarmUp)) return;
-  idleTimer = setTimeout(() => {
-    idleTimer = undefined;
-    if (waiting > 0) return;
-    if (analyzer.hasPendingCards) {
-      const cards = analyzer.makeCards();
-      if (cards) post({ kind: 'cards', ...cards });
-      scheduleIdle();
-      return;
-    }
-    // On the request queue, so that a request that comes meanwhile waits for it to end.
-    queue = queue
-      .then(() => analyzer.warmUp())
-      .then((done) => {
-        if (done) {
-          const message = `Warmed up the engine on ${done.file}: ${done.lints} lints in ${Math.round(done.ms)} ms.`;
-          post({ kind: 'log', level: 'info', message });
-        }
-        scheduleIdle();
-      });
-  }, IDLE_MS);
+  idleTimer = setTimeout(
+    () => {
+      idleTimer = undefined;
+      if (waiting > 0) return;
+      if (analyzer.hasPendingCards) {
+        const cards = analyzer.makeCards();
+        if (cards) post({ kind: 'cards', ...cards });
+        scheduleIdle(true);
+        return;
+      }
+      // On the request queue, so that a request that comes meanwhile waits for it to end.
+      queue = queue
+        .then(() => analyzer.warmUp())
+        .then((done) => {
+          if (done) {
+            const message = `Warmed up the engine on ${done.file}: ${done.lints} lints in ${Math.round(done.ms)} ms.`;
+            post({ kind: 'log', level: 'info', message });
+          }
+          scheduleIdle(true);
+        });
+    },
+    next ? 0 : IDLE_MS,
+  );
 }
 
 port.on('message', (message: ToWorker) => {

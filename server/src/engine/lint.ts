@@ -212,7 +212,8 @@ export async function lintProject(
         ? options.parseCache?.models
         : undefined;
     // A file no longer linted that way (closed in the editor, or with other files) lets its model go.
-    if (!memos) for (const f of group.files) options.parseCache?.models.delete(f);
+    if (!memos && options.parseCache?.models.size)
+      for (const f of group.files) options.parseCache.models.delete(f);
     const memo = memos?.get(path);
     if (memo) {
       const p = groupFilesParsed[0].parsed;

@@ -318,8 +318,8 @@ export class Analyzer {
     // Padded, with its model kept, as an open file is linted, whether the unit is open or not: the
     // warm-up is for the keystrokes to come.
     const sql = big.path.toLowerCase().endsWith('.sql');
-    const edited = sql ? warm.pad.update(typed, warm.fork.peek(big.path)) : typed;
     try {
+      const edited = sql ? await paddedText(warm.pad, big.path, typed, warm.fork) : typed;
       await lintProject(
         warm.files.map((f) => (f === big ? { path: f.path, text: edited } : f)),
         { ...warm.options, parseCache: warm.fork, keepModels: sql },

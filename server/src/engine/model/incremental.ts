@@ -413,17 +413,16 @@ export function patchSqlModel(memo: ModelMemo, next: ParsedSql, path: string): S
   if (oldStmt.kind !== newStmt.kind) return undefined;
   const history = model.history;
   let session = memo.session;
-  const eventIndex = session?.statements.indexOf(changed) ?? -1;
-  let e = eventIndex >= 0 ? session!.events[eventIndex] : history.findIndex((ev) => ev.stmt === oldStmt);
+  const known = session?.statements.indexOf(changed) ?? -1;
+  const e = known >= 0 ? session!.events[known] : history.findIndex((ev) => ev.stmt === oldStmt);
   if (e < 0 || history[e].stmt !== oldStmt) return undefined;
   const searchPath = history[e].searchPath;
   const target = islandTarget(oldStmt, searchPath);
   if (target === undefined || islandTarget(newStmt, searchPath) !== target) return undefined;
-  if (!session || session.target !== target || !session.statements.includes(changed)) {
+  if (!session || session.target !== target || known < 0) {
     session = startSession(model, parsed, target);
     memo.session = session;
     if (!session) return undefined;
-    e = session.events[session.statements.indexOf(changed)];
   }
 
   // Everything but the target's table, indexes, policies and triggers.
@@ -480,12 +479,12 @@ export function patchSqlModel(memo: ModelMemo, next: ParsedSql, path: string): S
   if (names.length > 0 && (schema === undefined || clashes(schema, names, session))) return undefined;
 
   // The new model, in the order a build of the whole file makes.
+  if (newTable && !model.tables.has(target)) return undefined;
   const tables = new Map<string, Table>();
   for (const [k, t] of model.tables) {
     if (k !== target) tables.set(k, t);
     else if (newTable) tables.set(k, newTable);
   }
-  if (newTable && !model.tables.has(target)) return undefined;
   const otherIndexes = [...model.indexes.values()].filter((idx) => tableKey(idx.table) !== target);
   const indexList = mergeByStatement(otherIndexes, newIndexes);
   const policies = mergeByStatement<Policy>(
